@@ -1,0 +1,317 @@
+package org.gradaudit.core.check;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.gradaudit.core.DType;
+import org.gradaudit.core.DisconnectedInputs;
+import org.gradaudit.core.GradOptions;
+import org.gradaudit.core.Gradient;
+import org.gradaudit.core.NDArray;
+import org.gradaudit.core.T;
+import org.gradaudit.core.TensorType;
+import org.gradaudit.core.Variable;
+import org.gradaudit.core.compile.Compiler;
+import org.gradaudit.core.compile.Program;
+
+/**
+ * One gradient check, prepared and split into independent work units. Preparation follows
+ * Theano's verify_grad: symbolic inputs typed from the points, the output {@code o = fn(inputs)},
+ * one random projection {@code r ~ U[0.5, 1.5)} of o's shape per test, the cost
+ * {@code c = sum(r * o)} and its symbolic gradient (disconnected inputs ignored). Both are compiled
+ * to {@link Program}s with r as an extra input; the object is serializable and is what a cluster
+ * ships to executors.
+ *
+ * <p>A unit {@link #run(int, int, int)} covers one test and a range of coordinates (the flat
+ * positions over all inputs; in {@link CheckMode#FAST}, a range of random input directions). It
+ * is a pure function of this object and its arguments, so the single-JVM {@link VerifyGrad} and a
+ * distributed job that runs the same units and {@link UnitResult#merge merges} them get
+ * bit-identical results.
+ */
+public final class GradCheck implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String caseName;
+    private final long caseKey;
+    private final Program cost;
+    private final Program grads;
+    private final NDArray[] points;
+    private final String[] inputNames;
+    private final NDArray[] projections;
+    private final DType working;
+    private final double eps;
+    private final double absTol;
+    private final double relTol;
+    private final CheckMode mode;
+    private final int nProjections;
+    private final long seed;
+    private final int[] offsets;
+    private transient Perturber perturber;
+
+    private GradCheck(String caseName, long caseKey, Program cost, Program grads, NDArray[] points,
+            String[] inputNames, NDArray[] projections, DType working, double eps, double absTol, double relTol,
+            CheckMode mode, int nProjections, long seed) {
+        this.caseName = caseName;
+        this.caseKey = caseKey;
+        this.cost = cost;
+        this.grads = grads;
+        this.points = points;
+        this.inputNames = inputNames;
+        this.projections = projections;
+        this.working = working;
+        this.eps = eps;
+        this.absTol = absTol;
+        this.relTol = relTol;
+        this.mode = mode;
+        this.nProjections = nProjections;
+        this.seed = seed;
+        this.offsets = perturber().offsets();
+    }
+
+    /** Prepares a check with inputs named "input 0", "input 1", ... (Theano's names). */
+    public static GradCheck prepare(String caseName, SymbolicFunction fn, List<NDArray> points, VerifyOptions o) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < (points == null ? 0 : points.size()); i++) {
+            names.add("input " + i);
+        }
+        return prepare(caseName, fn, points, names, o);
+    }
+
+    /**
+     * Prepares a check of {@code fn} at {@code points}. Errors: no points, a non-float point,
+     * {@code fn} returning null or a non-tensor.
+     */
+    public static GradCheck prepare(String caseName, SymbolicFunction fn, List<NDArray> points, List<String> names,
+            VerifyOptions o) {
+        if (points == null || points.isEmpty()) {
+            throw new IllegalArgumentException("verifyGrad needs a non-empty list of points");
+        }
+        if (names.size() != points.size()) {
+            throw new IllegalArgumentException(names.size() + " input names for " + points.size() + " points");
+        }
+        for (int i = 0; i < points.size(); i++) {
+            if (points.get(i) == null) {
+                throw new IllegalArgumentException("point " + i + " is null");
+            }
+            if (!points.get(i).dtype().isFloat()) {
+                throw new IllegalArgumentException("verify_grad can work only with floating point inputs, but input "
+                        + i + " has dtype \"" + points.get(i).dtype() + "\".");
+            }
+        }
+        double absTol = o.absTol() != null ? o.absTol() : Tolerances.defaultTol(points);
+        double relTol = o.relTol() != null ? o.relTol() : Tolerances.defaultTol(points);
+        double eps = o.eps() != null ? o.eps() : Tolerances.defaultEps(points);
+        List<Variable> inputs = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            inputs.add(TensorType.ofValue(points.get(i)).make(names.get(i)));
+        }
+        Variable out = fn.apply(inputs);
+        if (out == null) {
+            throw new IllegalArgumentException("the function to check returned null instead of a variable");
+        }
+        if (!out.isTensor()) {
+            throw new IllegalArgumentException("the function to check returned " + out + " of type " + out.type()
+                    + "; a single tensor output is required (multiple outputs are not supported)");
+        }
+        NDArray[] pts = points.toArray(new NDArray[0]);
+        NDArray value = Compiler.compile(inputs, List.of(out)).run(pts)[0];
+        boolean f32 = o.castToOutputType() && out.dtype() == DType.FLOAT32;
+        DType rType = f32 ? DType.FLOAT32 : DType.FLOAT64;
+        long caseKey = Streams.caseKey(caseName);
+        NDArray[] projections = new NDArray[o.nTests()];
+        for (int t = 0; t < projections.length; t++) {
+            RandomGenerator g = o.rng() != null ? o.rng() : Streams.stream(o.seed(), caseKey, t, Streams.PROJECTION);
+            double[] r = new double[value.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = g.nextDouble() + 0.5;
+            }
+            projections[t] = NDArray.of(rType, value.shape(), r);
+        }
+        Variable r = T.tensor(rType, out.ndim(), "random_projection");
+        Variable c = T.sum(T.mul(r, out));
+        List<Variable> costInputs = new ArrayList<>(inputs);
+        costInputs.add(r);
+        List<Variable> g = Gradient.grad(c, inputs,
+                GradOptions.builder().disconnectedInputs(DisconnectedInputs.IGNORE).build());
+        Program costProgram = Compiler.compile(costInputs, List.of(c));
+        Program gradProgram = Compiler.compile(costInputs, g);
+        return new GradCheck(caseName, caseKey, costProgram, gradProgram, pts, names.toArray(new String[0]),
+                projections, Tolerances.workingDType(points), eps, absTol, relTol, o.mode(), o.nProjections(), o.seed());
+    }
+
+    private Perturber perturber() {
+        if (perturber == null) {
+            perturber = new Perturber(Arrays.asList(points), Tolerances.workingDType(Arrays.asList(points)), eps);
+        }
+        return perturber;
+    }
+
+    public String caseName() { return caseName; }
+    public int nTests() { return projections.length; }
+    public CheckMode mode() { return mode; }
+    public double eps() { return eps; }
+    public double absTol() { return absTol; }
+    public double relTol() { return relTol; }
+    public DType workingDType() { return working; }
+    public long seed() { return seed; }
+
+    /** The size of a test's coordinate space: all input elements, or the directions in fast mode. */
+    public int nCoordinates() {
+        return mode == CheckMode.FAST ? nProjections : offsets[offsets.length - 1];
+    }
+
+    public int nInputs() { return points.length; }
+    public String inputName(int k) { return inputNames[k]; }
+    public int[] inputShape(int k) { return points[k].shape(); }
+    public NDArray point(int k) { return points[k]; }
+
+    /** The input holding flat coordinate {@code flat} (full modes). */
+    public int argOf(int flat) { return perturber().argOf(flat); }
+
+    /** The position of flat coordinate {@code flat} within its input. */
+    public int posOf(int flat) { return flat - offsets[argOf(flat)]; }
+
+    /** Cost evaluations one unit of {@code n} coordinates makes (for planning). */
+    public long evaluationsPerUnit(int n) {
+        return 2 + (long) n * (mode == CheckMode.THEANO ? 1 : 2);
+    }
+
+    private NDArray[] withProjection(NDArray[] args, int test) {
+        NDArray[] a = Arrays.copyOf(args, args.length + 1);
+        a[args.length] = projections[test];
+        return a;
+    }
+
+    /** The analytic gradients at the point for one test (one array per input). */
+    public NDArray[] analytic(int test) {
+        return grads.run(withProjection(perturber().baseArgs(), test));
+    }
+
+    /** Compares coordinates {@code [lo, hi)} of test {@code test}. */
+    public UnitResult run(int test, int lo, int hi) {
+        if (test < 0 || test >= projections.length) {
+            throw new IllegalArgumentException("test " + test + " out of range [0, " + projections.length + ")");
+        }
+        if (lo < 0 || hi > nCoordinates() || lo > hi) {
+            throw new IllegalArgumentException("coordinates [" + lo + ", " + hi + ") out of range [0, "
+                    + nCoordinates() + ")");
+        }
+        UnitResult.Builder b = new UnitResult.Builder(test);
+        if (lo == hi) {
+            return b.build();
+        }
+        Perturber p = perturber();
+        ScalarFunction c = args -> cost.run(withProjection(args, test))[0];
+        NDArray[] g = analytic(test);
+        if (mode == CheckMode.FAST) {
+            runFast(b, p, c, g, test, lo, hi);
+            return b.build();
+        }
+        NDArray f0 = c.apply(p.baseArgs());
+        boolean central = mode == CheckMode.CENTRAL;
+        for (int i = lo; i < hi; i++) {
+            int k = p.argOf(i);
+            double a = g[k].getFlat(i - offsets[k]);
+            double n = p.derivative(c, f0, i, central);
+            record(b, i, a, n, DType.upcast(g[k].dtype(), working));
+        }
+        return b.build();
+    }
+
+    private void record(UnitResult.Builder b, int index, double a, double n, DType d) {
+        double abs = NumericGrad.absErr(a, n, d);
+        double rel = NumericGrad.relErr(abs, a, n, d);
+        b.add(index, a, n, abs, rel, NumericGrad.scaled(abs, rel, absTol, relTol, d));
+    }
+
+    /**
+     * Fast mode, direction j: u ~ N(0, 1) over all input elements (its own stream), compared as
+     * {@code (c(x + eps u) - c(x - eps u)) / (2 eps)} against {@code <grad c, u>}.
+     */
+    private void runFast(UnitResult.Builder b, Perturber p, ScalarFunction c, NDArray[] g, int test, int lo, int hi) {
+        NDArray[] base = p.baseArgs();
+        for (int j = lo; j < hi; j++) {
+            SplittableRandom rnd = Streams.stream(seed, caseKey, (long) test * 1_000_003L + j, Streams.DIRECTION);
+            NDArray[] up = new NDArray[base.length];
+            NDArray[] down = new NDArray[base.length];
+            double directional = 0;
+            for (int k = 0; k < base.length; k++) {
+                double[] x = base[k].unsafeData();
+                double[] u = new double[x.length];
+                double[] xu = new double[x.length];
+                double[] xd = new double[x.length];
+                DType own = base[k].dtype();
+                double[] gk = g[k].unsafeData();
+                for (int i = 0; i < x.length; i++) {
+                    u[i] = gaussian(rnd);
+                    xu[i] = own.coerce(working.coerce(x[i] + eps * u[i]));
+                    xd[i] = own.coerce(working.coerce(x[i] - eps * u[i]));
+                    directional += gk[i] * u[i];
+                }
+                up[k] = NDArray.wrap(own, base[k].shape(), xu);
+                down[k] = NDArray.wrap(own, base[k].shape(), xd);
+            }
+            NDArray fu = c.apply(up);
+            NDArray fd = c.apply(down);
+            DType cd = fu.dtype();
+            double n = working.coerce(cd.coerce(cd.coerce(Perturber.scalar(fu) - Perturber.scalar(fd)) / (2 * eps)));
+            record(b, j, directional, n, working);
+        }
+    }
+
+    /** A standard normal from the stream (polar method; deterministic for a given stream). */
+    private static double gaussian(SplittableRandom r) {
+        double v1;
+        double v2;
+        double s;
+        do {
+            v1 = 2 * r.nextDouble() - 1;
+            v2 = 2 * r.nextDouble() - 1;
+            s = v1 * v1 + v2 * v2;
+        } while (s >= 1 || s == 0);
+        return v1 * Math.sqrt(-2 * Math.log(s) / s);
+    }
+
+    /** The verdict of one test from its merged unit results. */
+    public TestOutcome outcome(UnitResult merged) {
+        boolean nonFinite = merged.nonFiniteCount() > 0;
+        boolean fail = nonFinite || (merged.worstIndex() >= 0 && merged.worstAbs() > absTol && merged.worstRel() > relTol);
+        return new TestOutcome(merged, !fail);
+    }
+
+    /** The error a failing test raises in {@link VerifyGrad}, located at its input and position. */
+    public GradientError error(TestOutcome t) {
+        UnitResult u = t.result();
+        boolean nonFinite = u.nonFiniteCount() > 0;
+        int index = nonFinite ? u.nonFiniteIndex() : u.worstIndex();
+        double a = nonFinite ? u.nonFiniteAnalytic() : u.worstAnalytic();
+        double n = nonFinite ? u.nonFiniteNumeric() : u.worstNumeric();
+        double abs = nonFinite ? Math.abs(a - n) : u.worstAbs();
+        double rel = nonFinite ? Double.NaN : u.worstRel();
+        if (mode == CheckMode.FAST) {
+            return new GradientError(-1, index, new int[] {nProjections}, a, n, abs, rel, absTol, relTol,
+                    "random direction " + index, u.test());
+        }
+        int k = argOf(index);
+        return new GradientError(k, index - offsets[k], points[k].shape(), a, n, abs, rel, absTol, relTol,
+                inputNames[k], u.test());
+    }
+
+    /** A test's merged result and whether it passed. */
+    public static final class TestOutcome implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final UnitResult result;
+        private final boolean passed;
+
+        TestOutcome(UnitResult result, boolean passed) {
+            this.result = result;
+            this.passed = passed;
+        }
+
+        public UnitResult result() { return result; }
+        public boolean passed() { return passed; }
+    }
+}

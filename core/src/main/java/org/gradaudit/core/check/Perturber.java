@@ -1,0 +1,93 @@
+package org.gradaudit.core.check;
+
+import java.util.Arrays;
+import java.util.List;
+import org.gradaudit.core.DType;
+import org.gradaudit.core.NDArray;
+
+/**
+ * Finite differences over the concatenation of all inputs (C order within each input), exactly as
+ * Theano's numeric_grad: the point lives in the working dtype (the most precise input dtype); a
+ * perturbed coordinate is {@code x_i + eps} rounded to the working dtype, then every input is cast
+ * to its own dtype; the quotient divides by the nominal eps and is rounded like NumPy would round
+ * it (the difference in the cost's dtype, the result in the working dtype).
+ */
+final class Perturber {
+    private final NDArray[] base;             // inputs at the point, in their own dtypes
+    private final double[][] work;            // the point in the working dtype
+    private final int[] offsets;
+    private final DType working;
+    private final double eps;
+
+    Perturber(List<NDArray> points, DType working, double eps) {
+        int n = points.size();
+        this.base = new NDArray[n];
+        this.work = new double[n][];
+        this.offsets = new int[n + 1];
+        this.working = working;
+        this.eps = eps;
+        for (int k = 0; k < n; k++) {
+            NDArray p = points.get(k);
+            double[] w = p.toDoubleArray();
+            working.coerceAll(w);
+            work[k] = w;
+            double[] own = w.clone();
+            p.dtype().coerceAll(own);
+            base[k] = NDArray.wrap(p.dtype(), p.shape(), own);
+            offsets[k + 1] = offsets[k] + w.length;
+        }
+    }
+
+    int total() { return offsets[offsets.length - 1]; }
+
+    int[] offsets() { return offsets.clone(); }
+
+    /** The inputs at the point (shared, never modified). */
+    NDArray[] baseArgs() { return base.clone(); }
+
+    /** The input index holding flat coordinate {@code flat}. */
+    int argOf(int flat) {
+        int k = Arrays.binarySearch(offsets, flat);
+        if (k >= 0) {
+            while (k + 1 < offsets.length && offsets[k + 1] == flat) {
+                k++;                           // skip empty inputs
+            }
+            return k;
+        }
+        return -k - 2;
+    }
+
+    /** The inputs with coordinate {@code flat} moved by {@code delta} (in the working dtype). */
+    NDArray[] shifted(int flat, double delta) {
+        int k = argOf(flat);
+        int local = flat - offsets[k];
+        NDArray[] args = base.clone();
+        double[] d = work[k].clone();
+        d[local] = working.coerce(d[local] + delta);
+        DType own = base[k].dtype();
+        own.coerceAll(d);
+        args[k] = NDArray.wrap(own, base[k].shape(), d);
+        return args;
+    }
+
+    /** The numeric partial derivative at {@code flat}; {@code f0} is f at the point. */
+    double derivative(ScalarFunction f, NDArray f0, int flat, boolean central) {
+        if (central) {
+            NDArray up = f.apply(shifted(flat, eps));
+            NDArray down = f.apply(shifted(flat, -eps));
+            DType c = up.dtype();
+            return working.coerce(c.coerce(c.coerce(scalar(up) - scalar(down)) / (2 * eps)));
+        }
+        NDArray up = f.apply(shifted(flat, eps));
+        DType c = up.dtype();
+        return working.coerce(c.coerce(c.coerce(scalar(up) - scalar(f0)) / eps));
+    }
+
+    static double scalar(NDArray v) {
+        if (v.size() != 1) {
+            throw new IllegalArgumentException("the checked function must return a single element, got shape "
+                    + Arrays.toString(v.shape()));
+        }
+        return v.getFlat(0);
+    }
+}

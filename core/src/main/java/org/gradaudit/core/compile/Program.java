@@ -1,0 +1,249 @@
+package org.gradaudit.core.compile;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.gradaudit.core.Apply;
+import org.gradaudit.core.NDArray;
+import org.gradaudit.core.Op;
+import org.gradaudit.core.OpContractError;
+import org.gradaudit.core.SharedVariable;
+import org.gradaudit.core.TensorType;
+import org.gradaudit.core.Type;
+import org.gradaudit.core.Variable;
+
+/**
+ * A compiled graph: a flat, single-assignment list of instructions over numbered slots, like a
+ * jaxpr. Slots {@code 0..nInputs-1} hold the inputs; constants and shared variables have slots with
+ * values attached; every instruction writes fresh slots. This is what is serialized to executors:
+ * plain arrays and op objects, no pointer web, so any size serializes without deep recursion.
+ *
+ * <p>The program is type-checked when built and again when read back: each instruction's op is
+ * asked to build a node from the slot types, and its output types must be the recorded ones.
+ */
+public final class Program implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** One instruction: {@code out = op(in)}. */
+    public static final class Instruction implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final Op op;
+        final int[] in;
+        final int[] out;
+
+        Instruction(Op op, int[] in, int[] out) {
+            this.op = op;
+            this.in = in;
+            this.out = out;
+        }
+
+        public Op op() { return op; }
+        public int[] inputs() { return in.clone(); }
+        public int[] outputs() { return out.clone(); }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(out) + " = " + op + Arrays.toString(in);
+        }
+    }
+
+    private final TensorType[] slotTypes;
+    private final String[] slotNames;
+    private final int nInputs;
+    private final int[] constSlots;
+    private final NDArray[] constValues;
+    private final int[] sharedSlots;
+    private final SharedVariable[] shared;
+    private final Instruction[] code;
+    private final int[] outputs;
+    private transient int[] lastUse;
+
+    Program(TensorType[] slotTypes, String[] slotNames, int nInputs, int[] constSlots, NDArray[] constValues,
+            int[] sharedSlots, SharedVariable[] shared, Instruction[] code, int[] outputs) {
+        this.slotTypes = slotTypes;
+        this.slotNames = slotNames;
+        this.nInputs = nInputs;
+        this.constSlots = constSlots;
+        this.constValues = constValues;
+        this.sharedSlots = sharedSlots;
+        this.shared = shared;
+        this.code = code;
+        this.outputs = outputs;
+        typecheck();
+    }
+
+    public int nInputs() { return nInputs; }
+
+    public int nOutputs() { return outputs.length; }
+
+    public int nSlots() { return slotTypes.length; }
+
+    public TensorType inputType(int i) { return slotTypes[i]; }
+
+    public String inputName(int i) { return slotNames[i]; }
+
+    public TensorType outputType(int k) { return slotTypes[outputs[k]]; }
+
+    /** The instructions, in execution order. */
+    public List<Instruction> instructions() { return List.of(code); }
+
+    /** The ops of the instructions, in order (for inspection and tests). */
+    public List<Op> ops() {
+        List<Op> r = new ArrayList<>(code.length);
+        for (Instruction ins : code) {
+            r.add(ins.op);
+        }
+        return r;
+    }
+
+    private void typecheck() {
+        boolean[] defined = new boolean[slotTypes.length];
+        for (int i = 0; i < nInputs; i++) {
+            defined[i] = true;
+        }
+        for (int i = 0; i < constSlots.length; i++) {
+            check(slotTypes[constSlots[i]].mismatch(constValues[i]) == null, "constant slot " + constSlots[i]
+                    + " holds a value that does not fit its type " + slotTypes[constSlots[i]]);
+            defined[constSlots[i]] = true;
+        }
+        for (int i = 0; i < sharedSlots.length; i++) {
+            check(shared[i].type().equals(slotTypes[sharedSlots[i]]), "shared slot " + sharedSlots[i] + " has type "
+                    + slotTypes[sharedSlots[i]] + " but the shared variable is " + shared[i].type());
+            defined[sharedSlots[i]] = true;
+        }
+        int[] last = new int[slotTypes.length];
+        Arrays.fill(last, -1);
+        for (int pc = 0; pc < code.length; pc++) {
+            Instruction ins = code[pc];
+            List<Variable> args = new ArrayList<>(ins.in.length);
+            for (int s : ins.in) {
+                check(s >= 0 && s < slotTypes.length && defined[s], "instruction " + pc + " (" + ins.op
+                        + ") reads slot " + s + " before it is written");
+                args.add(slotTypes[s].make());
+                last[s] = pc;
+            }
+            Apply node;
+            try {
+                node = ins.op.makeNode(args);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("program does not typecheck: instruction " + pc + " (" + ins.op
+                        + ") rejects its input types: " + e.getMessage(), e);
+            }
+            check(node.outputs().size() == ins.out.length, "instruction " + pc + " (" + ins.op + ") makes "
+                    + node.outputs().size() + " outputs but the program records " + ins.out.length);
+            for (int k = 0; k < ins.out.length; k++) {
+                int s = ins.out[k];
+                check(s >= 0 && s < slotTypes.length && !defined[s], "instruction " + pc + " writes slot " + s
+                        + " twice or out of range");
+                Type t = node.output(k).type();
+                check(t.equals(slotTypes[s]), "instruction " + pc + " (" + ins.op + ") output " + k + " has type "
+                        + t + " but slot " + s + " is " + slotTypes[s]);
+                defined[s] = true;
+            }
+        }
+        for (int s : outputs) {
+            check(s >= 0 && s < slotTypes.length && defined[s], "output slot " + s + " is never written");
+            last[s] = Integer.MAX_VALUE;
+        }
+        this.lastUse = last;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalStateException("program does not typecheck: " + message);
+        }
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (slotTypes == null || code == null || outputs == null || constSlots == null || constValues == null
+                || sharedSlots == null || shared == null || constSlots.length != constValues.length
+                || sharedSlots.length != shared.length || nInputs < 0 || nInputs > slotTypes.length) {
+            throw new java.io.InvalidObjectException("program is incomplete");
+        }
+        try {
+            typecheck();
+        } catch (RuntimeException e) {
+            throw (java.io.InvalidObjectException) new java.io.InvalidObjectException(e.getMessage()).initCause(e);
+        }
+    }
+
+    /**
+     * Runs the program. Inputs must match the input types exactly (dtype, ndim, length 1 on
+     * broadcastable axes); the message names the input.
+     */
+    public NDArray[] run(NDArray... inputs) {
+        if (inputs.length != nInputs) {
+            throw new IllegalArgumentException("program takes " + nInputs + " inputs, got " + inputs.length);
+        }
+        NDArray[] slots = new NDArray[slotTypes.length];
+        for (int i = 0; i < nInputs; i++) {
+            if (inputs[i] == null) {
+                throw new IllegalArgumentException("input " + i + " (" + slotNames[i] + ") is null");
+            }
+            String why = slotTypes[i].mismatch(inputs[i]);
+            if (why != null) {
+                throw new IllegalArgumentException("input " + i + " (" + slotNames[i] + ") of type " + slotTypes[i]
+                        + " got a value with " + why);
+            }
+            slots[i] = inputs[i];
+        }
+        for (int i = 0; i < constSlots.length; i++) {
+            slots[constSlots[i]] = constValues[i];
+        }
+        for (int i = 0; i < sharedSlots.length; i++) {
+            slots[sharedSlots[i]] = shared[i].getValue();
+        }
+        NDArray[] args = new NDArray[0];
+        for (int pc = 0; pc < code.length; pc++) {
+            Instruction ins = code[pc];
+            if (args.length != ins.in.length) {
+                args = new NDArray[ins.in.length];
+            }
+            for (int k = 0; k < ins.in.length; k++) {
+                args[k] = slots[ins.in[k]];
+            }
+            NDArray[] res = ins.op.perform(args.clone());
+            if (res == null || res.length != ins.out.length) {
+                throw new OpContractError(ins.op, -1, ins.op + ".perform returned " + (res == null ? "null"
+                        : res.length + " values") + "; " + ins.out.length + " outputs are expected");
+            }
+            for (int k = 0; k < res.length; k++) {
+                TensorType t = slotTypes[ins.out[k]];
+                String why = res[k] == null ? "null" : t.mismatch(res[k]);
+                if (why != null) {
+                    throw new OpContractError(ins.op, k, ins.op + ".perform returned for output " + k + " a value with "
+                            + why + " (declared type " + t + ")");
+                }
+                slots[ins.out[k]] = res[k];
+            }
+            for (int s : ins.in) {
+                if (lastUse[s] == pc && s >= nInputs) {
+                    slots[s] = null;           // let dead intermediates be collected
+                }
+            }
+        }
+        NDArray[] out = new NDArray[outputs.length];
+        for (int k = 0; k < outputs.length; k++) {
+            out[k] = slots[outputs[k]];
+        }
+        return out;
+    }
+
+    /** A listing: one line per instruction. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Program(inputs=");
+        for (int i = 0; i < nInputs; i++) {
+            sb.append(i > 0 ? ", " : "").append('%').append(i).append(':').append(slotNames[i]);
+        }
+        sb.append(")\n");
+        for (Instruction ins : code) {
+            sb.append("  ").append(ins).append('\n');
+        }
+        return sb.append("  return ").append(Arrays.toString(outputs)).toString();
+    }
+}

@@ -1,0 +1,148 @@
+package org.gradaudit.core.ops;
+
+import java.util.Arrays;
+import java.util.List;
+import org.gradaudit.core.Apply;
+import org.gradaudit.core.DType;
+import org.gradaudit.core.DisconnectedType;
+import org.gradaudit.core.Errors;
+import org.gradaudit.core.NDArray;
+import org.gradaudit.core.Op;
+import org.gradaudit.core.T;
+import org.gradaudit.core.TensorType;
+import org.gradaudit.core.Variable;
+import org.gradaudit.core.tensor.Blas;
+
+/**
+ * {@code dot(x, y)} for vectors and matrices: vector.vector is the inner product, matrix.vector and
+ * vector.matrix contract the shared axis, matrix.matrix is the matrix product (EJML).
+ *
+ * <p>L-op with {@code gz} of the output's shape: {@code gx = gz . y^T} and {@code gy = x^T . gz},
+ * with outer products where a vector meets a vector. R-op (bilinear):
+ * {@code dot(tx, y) + dot(x, ty)}.
+ */
+public final class Dot extends Op {
+    private static final long serialVersionUID = 1L;
+
+    public static Variable apply(Variable x, Variable y) {
+        return new Dot().makeNode(x, y).out();
+    }
+
+    @Override
+    public Apply makeNode(List<Variable> inputs) {
+        if (inputs.size() != 2) {
+            throw Errors.arity(this, 2, inputs.size());
+        }
+        TensorType x = Errors.requireTensor(this, 0, inputs.get(0));
+        TensorType y = Errors.requireTensor(this, 1, inputs.get(1));
+        for (int i = 0; i < 2; i++) {
+            int nd = i == 0 ? x.ndim() : y.ndim();
+            if (nd < 1 || nd > 2) {
+                throw new IllegalArgumentException(this + ": input " + i + " has ndim " + nd
+                        + "; dot takes vectors and matrices (use tensordot or batched matmul for others)");
+            }
+        }
+        boolean[] b;
+        if (x.ndim() == 1 && y.ndim() == 1) {
+            b = new boolean[0];
+        } else if (x.ndim() == 2 && y.ndim() == 1) {
+            b = new boolean[] {x.broadcastable(0)};
+        } else if (x.ndim() == 1) {
+            b = new boolean[] {y.broadcastable(1)};
+        } else {
+            b = new boolean[] {x.broadcastable(0), y.broadcastable(1)};
+        }
+        return Apply.create(this, inputs, List.of(new TensorType(DType.upcast(x.dtype(), y.dtype()), b)));
+    }
+
+    @Override
+    public NDArray[] perform(NDArray[] in) {
+        NDArray x = in[0];
+        NDArray y = in[1];
+        DType out = DType.upcast(x.dtype(), y.dtype());
+        int[] xs = x.shape();
+        int[] ys = y.shape();
+        int kx = xs[xs.length - 1];
+        int ky = ys[0];
+        if (kx != ky) {
+            throw new IllegalArgumentException(this + ": shapes " + Arrays.toString(xs) + " and "
+                    + Arrays.toString(ys) + " are not aligned: " + kx + " (axis " + (xs.length - 1)
+                    + " of input 0) != " + ky + " (axis 0 of input 1)");
+        }
+        int m = xs.length == 2 ? xs[0] : 1;
+        int n = ys.length == 2 ? ys[1] : 1;
+        double[] r;
+        int[] os;
+        if (xs.length == 1 && ys.length == 1) {
+            r = new double[] {Blas.dotProduct(x.unsafeData(), y.unsafeData(), kx)};
+            os = new int[0];
+        } else {
+            r = Blas.gemm(x.unsafeData(), y.unsafeData(), m, kx, n);
+            os = xs.length == 2 && ys.length == 2 ? new int[] {m, n} : xs.length == 2 ? new int[] {m} : new int[] {n};
+        }
+        out.coerceAll(r);
+        return new NDArray[] {NDArray.wrap(out, os, r)};
+    }
+
+    @Override
+    public List<Variable> lOp(List<Variable> inputs, List<Variable> outputs, List<Variable> outputGrads) {
+        Variable x = inputs.get(0);
+        Variable y = inputs.get(1);
+        Variable gz = outputGrads.get(0);
+        if (outputs.get(0).dtype().isDiscrete()) {
+            return List.of(T.cast(T.zerosLike(x), DType.FLOATX), T.cast(T.zerosLike(y), DType.FLOATX));
+        }
+        Variable gx;
+        Variable gy;
+        if (x.ndim() == 1 && y.ndim() == 1) {            // z = x.y, gz scalar
+            gx = T.mul(gz, y);
+            gy = T.mul(gz, x);
+        } else if (x.ndim() == 2 && y.ndim() == 1) {     // z = X y
+            gx = outer(gz, y);
+            gy = apply(gz, x);
+        } else if (x.ndim() == 1) {                      // z = x Y
+            gx = apply(y, gz);
+            gy = outer(x, gz);
+        } else {                                         // Z = X Y
+            gx = apply(gz, T.transpose(y));
+            gy = apply(T.transpose(x), gz);
+        }
+        return List.of(castLike(gx, x), castLike(gy, y));
+    }
+
+    private static Variable outer(Variable a, Variable b) {
+        return apply(T.dimshuffle(a, 0, "x"), T.dimshuffle(b, "x", 0));
+    }
+
+    private static Variable castLike(Variable g, Variable x) {
+        return x.dtype().isFloat() && g.dtype() != x.dtype() ? T.cast(g, x.dtype()) : g;
+    }
+
+    @Override
+    public List<Variable> rOp(List<Variable> inputs, List<Variable> outputs, List<Variable> evalPoints) {
+        Variable tx = evalPoints.get(0);
+        Variable ty = evalPoints.get(1);
+        Variable r = null;
+        if (!DisconnectedType.is(tx)) {
+            r = apply(tx, inputs.get(1));
+        }
+        if (!DisconnectedType.is(ty)) {
+            Variable t = apply(inputs.get(0), ty);
+            r = r == null ? t : T.add(r, t);
+        }
+        if (r == null || outputs.get(0).dtype().isDiscrete()) {
+            return List.of(DisconnectedType.create());
+        }
+        return List.of(castLike(r, outputs.get(0)));
+    }
+
+    @Override
+    protected Object[] props() {
+        return new Object[0];
+    }
+
+    @Override
+    public String toString() {
+        return "Dot";
+    }
+}

@@ -1,0 +1,263 @@
+package org.gradaudit.core.ops;
+
+import org.gradaudit.core.DType;
+import org.gradaudit.core.T;
+import org.gradaudit.core.Variable;
+import org.gradaudit.core.tensor.ElemwiseKernels.RowKernel;
+
+/**
+ * The scalar functions behind {@link Elemwise}. Each declares its value ({@code apply}) and its
+ * local partial derivatives ({@link #partials}) as graph; the L-op and R-op of every elementwise op
+ * are derived from those in {@link Elemwise}, once.
+ *
+ * <p>A partial is a variable that broadcasts against the output, or null when the output does not
+ * depend on that input (disconnected). The hottest binary ops override {@link #row} with a plain
+ * loop; the others pay one call per element.
+ */
+public enum ScalarOp implements RowKernel {
+    ADD("add", 2) {
+        @Override double apply(double a, double b) { return a + b; }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return ones(y, 2); }
+        @Override public void row(double[][] in, int[] off, int[] st, double[] out, int o, int n) {
+            double[] a = in[0], b = in[1];
+            int ia = off[0], ib = off[1], sa = st[0], sb = st[1];
+            for (int j = 0; j < n; j++, ia += sa, ib += sb) {
+                out[o + j] = a[ia] + b[ib];
+            }
+        }
+    },
+    SUB("sub", 2) {
+        @Override double apply(double a, double b) { return a - b; }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {one(y), T.constant(-1.0, y.dtype())};
+        }
+        @Override public void row(double[][] in, int[] off, int[] st, double[] out, int o, int n) {
+            double[] a = in[0], b = in[1];
+            int ia = off[0], ib = off[1], sa = st[0], sb = st[1];
+            for (int j = 0; j < n; j++, ia += sa, ib += sb) {
+                out[o + j] = a[ia] - b[ib];
+            }
+        }
+    },
+    MUL("mul", 2) {
+        @Override double apply(double a, double b) { return a * b; }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {x[1], x[0]}; }
+        @Override public void row(double[][] in, int[] off, int[] st, double[] out, int o, int n) {
+            double[] a = in[0], b = in[1];
+            int ia = off[0], ib = off[1], sa = st[0], sb = st[1];
+            for (int j = 0; j < n; j++, ia += sa, ib += sb) {
+                out[o + j] = a[ia] * b[ib];
+            }
+        }
+    },
+    TRUE_DIV("true_div", 2) {
+        @Override double apply(double a, double b) { return a / b; }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2 = -y/b
+            return new Variable[] {T.trueDiv(1.0, x[1]), T.neg(T.trueDiv(y, x[1]))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(DType.upcast(in[0], in[1])); }
+        @Override public void row(double[][] in, int[] off, int[] st, double[] out, int o, int n) {
+            double[] a = in[0], b = in[1];
+            int ia = off[0], ib = off[1], sa = st[0], sb = st[1];
+            for (int j = 0; j < n; j++, ia += sa, ib += sb) {
+                out[o + j] = a[ia] / b[ib];
+            }
+        }
+    },
+    POW("pow", 2) {
+        @Override double apply(double a, double b) { return Math.pow(a, b); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            // d(a^b)/da = b * a^(b-1); d(a^b)/db = a^b * log(a) (NaN for a < 0, as in Theano)
+            return new Variable[] {T.mul(x[1], T.pow(x[0], T.sub(x[1], 1.0))), T.mul(y, T.log(x[0]))};
+        }
+    },
+    NEG("neg", 1) {
+        @Override double apply(double a) { return -a; }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.constant(-1.0, y.dtype())};
+        }
+        @Override public DType outputType(DType... in) { return in[0]; }
+    },
+    SQR("sqr", 1) {
+        @Override double apply(double a) { return a * a; }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.mul(x[0], 2.0)}; }
+        @Override public DType outputType(DType... in) { return in[0]; }
+    },
+    SQRT("sqrt", 1) {
+        @Override double apply(double a) { return Math.sqrt(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.trueDiv(0.5, y)}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    EXP("exp", 1) {
+        @Override double apply(double a) { return Math.exp(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {y}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    LOG("log", 1) {
+        @Override double apply(double a) { return Math.log(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.trueDiv(1.0, x[0])}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    TANH("tanh", 1) {
+        @Override double apply(double a) { return Math.tanh(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.sub(1.0, T.sqr(y))};                        // 1 - tanh(x)^2
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    SIGMOID("sigmoid", 1) {
+        @Override double apply(double a) {
+            // 1/(1+e^-a), written to avoid overflow of e^-a for large negative a
+            return a >= 0 ? 1.0 / (1.0 + Math.exp(-a)) : Math.exp(a) / (1.0 + Math.exp(a));
+        }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.mul(y, T.sub(1.0, y))};                     // s(x) (1 - s(x))
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    /** {@code second(a, b)}: b broadcast to the shape of a (Theano's fill). */
+    SECOND("second", 2) {
+        @Override double apply(double a, double b) { return b; }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {null, one(y)}; }
+        @Override public DType outputType(DType... in) { return in[1]; }
+        @Override public boolean connected(int input) { return input == 1; }
+    },
+    /** {@code clip(x, lo, hi)}; at a bound the gradient goes to x (Theano's convention). */
+    CLIP("clip", 3) {
+        @Override double apply(double x, double lo, double hi) {
+            return Double.isNaN(x) ? x : Math.min(Math.max(x, lo), hi);
+        }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            DType d = y.dtype();
+            return new Variable[] {
+                T.cast(T.mul(T.ge(x[0], x[1]), T.le(x[0], x[2])), d),
+                T.cast(T.lt(x[0], x[1]), d),
+                T.cast(T.gt(x[0], x[2]), d)};
+        }
+    },
+    LT("lt", 2) {
+        @Override double apply(double a, double b) { return a < b ? 1 : 0; }
+    },
+    GT("gt", 2) {
+        @Override double apply(double a, double b) { return a > b ? 1 : 0; }
+    },
+    LE("le", 2) {
+        @Override double apply(double a, double b) { return a <= b ? 1 : 0; }
+    },
+    GE("ge", 2) {
+        @Override double apply(double a, double b) { return a >= b ? 1 : 0; }
+    },
+    EQ("eq", 2) {
+        @Override double apply(double a, double b) { return a == b ? 1 : 0; }
+    },
+    NEQ("neq", 2) {
+        @Override double apply(double a, double b) { return a != b ? 1 : 0; }
+    };
+
+    private final String opName;
+    private final int arity;
+
+    ScalarOp(String opName, int arity) {
+        this.opName = opName;
+        this.arity = arity;
+    }
+
+    public String opName() { return opName; }
+
+    public int arity() { return arity; }
+
+    double apply(double a) { throw new UnsupportedOperationException(opName + " is not unary"); }
+
+    double apply(double a, double b) { throw new UnsupportedOperationException(opName + " is not binary"); }
+
+    double apply(double a, double b, double c) { throw new UnsupportedOperationException(opName + " is not ternary"); }
+
+    /** The value at one point; for references and tests. */
+    public double evaluate(double... args) {
+        switch (args.length) {
+            case 1: return apply(args[0]);
+            case 2: return apply(args[0], args[1]);
+            case 3: return apply(args[0], args[1], args[2]);
+            default: throw new IllegalArgumentException(opName + " takes " + arity + " arguments");
+        }
+    }
+
+    /**
+     * Local partial derivatives d y / d x_i as graph, given the inputs and the output. Comparison
+     * ops have none (they are not connected to their inputs).
+     */
+    public Variable[] partials(Variable[] x, Variable y) {
+        return new Variable[x.length];
+    }
+
+    /** The output dtype; by default the NumPy upcast of the inputs; bool for comparisons. */
+    public DType outputType(DType... in) {
+        if (isComparison()) {
+            return DType.BOOL;
+        }
+        return DType.upcast(in[0], java.util.Arrays.copyOfRange(in, 1, in.length));
+    }
+
+    /** Whether the output's values depend on input {@code input}. */
+    public boolean connected(int input) {
+        return !isComparison();
+    }
+
+    public boolean isComparison() {
+        return this == LT || this == GT || this == LE || this == GE || this == EQ || this == NEQ;
+    }
+
+    @Override
+    public void row(double[][] in, int[] off, int[] st, double[] out, int o, int n) {
+        switch (arity) {
+            case 1: {
+                double[] a = in[0];
+                for (int j = 0, ia = off[0]; j < n; j++, ia += st[0]) {
+                    out[o + j] = apply(a[ia]);
+                }
+                break;
+            }
+            case 2: {
+                double[] a = in[0], b = in[1];
+                for (int j = 0, ia = off[0], ib = off[1]; j < n; j++, ia += st[0], ib += st[1]) {
+                    out[o + j] = apply(a[ia], b[ib]);
+                }
+                break;
+            }
+            default: {
+                double[] a = in[0], b = in[1], c = in[2];
+                for (int j = 0, ia = off[0], ib = off[1], ic = off[2]; j < n;
+                        j++, ia += st[0], ib += st[1], ic += st[2]) {
+                    out[o + j] = apply(a[ia], b[ib], c[ic]);
+                }
+            }
+        }
+    }
+
+    /** Theano's {@code upgrade_to_float}: small integers and bool to float32, others to float64. */
+    public static DType upgradeToFloat(DType d) {
+        if (d.isFloat()) {
+            return d;
+        }
+        switch (d) {
+            case BOOL: case INT8: case UINT8: case INT16: return DType.FLOAT32;
+            default: return DType.FLOAT64;
+        }
+    }
+
+    private static Variable one(Variable like) {
+        return T.constant(1.0, like.dtype());
+    }
+
+    private static Variable[] ones(Variable like, int n) {
+        Variable[] r = new Variable[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = one(like);
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() { return opName; }
+}

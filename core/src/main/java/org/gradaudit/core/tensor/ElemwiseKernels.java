@@ -1,0 +1,85 @@
+package org.gradaudit.core.tensor;
+
+import java.util.Arrays;
+import org.gradaudit.core.DType;
+import org.gradaudit.core.NDArray;
+
+/**
+ * Broadcasting elementwise loops. The loops walk the output in rows of its last axis; each input
+ * is read with its own stride (0 along broadcast axes), so nothing is materialised. The per-row
+ * work is done by a {@link RowKernel}: one call per row, a plain loop inside.
+ */
+public final class ElemwiseKernels {
+    private ElemwiseKernels() {}
+
+    /** One row of an elementwise op: {@code out[o + j] = f(in_k[off_k + j * stride_k])}. */
+    public interface RowKernel {
+        void row(double[][] in, int[] off, int[] stride, double[] out, int o, int n);
+    }
+
+    /**
+     * Applies {@code kernel} over the broadcast of {@code inputs} and coerces the result to
+     * {@code outType}. Inputs are only read.
+     */
+    public static NDArray map(String opName, RowKernel kernel, DType outType, NDArray... inputs) {
+        int k = inputs.length;
+        int[][] shapes = new int[k][];
+        double[][] data = new double[k][];
+        for (int i = 0; i < k; i++) {
+            shapes[i] = inputs[i].shape();
+            data[i] = inputs[i].unsafeData();
+        }
+        int[] outShape = Broadcast.shape(opName, shapes);
+        int size = NDArray.sizeOf(outShape);
+        double[] out = new double[size];
+        if (size > 0) {
+            boolean flat = true;
+            for (int[] s : shapes) {
+                flat &= Arrays.equals(s, outShape);
+            }
+            if (flat) {
+                int[] off = new int[k];
+                int[] stride = new int[k];
+                Arrays.fill(stride, 1);
+                kernel.row(data, off, stride, out, 0, size);
+            } else {
+                strided(kernel, data, shapes, outShape, out);
+            }
+        }
+        outType.coerceAll(out);
+        return NDArray.wrap(outType, outShape, out);
+    }
+
+    private static void strided(RowKernel kernel, double[][] data, int[][] shapes, int[] outShape, double[] out) {
+        int k = data.length;
+        int nd = outShape.length;
+        int[][] st = new int[k][];
+        for (int i = 0; i < k; i++) {
+            st[i] = Broadcast.strides(shapes[i], outShape);
+        }
+        int rowLen = nd == 0 ? 1 : outShape[nd - 1];
+        int rows = out.length / rowLen;
+        int[] counter = new int[Math.max(nd - 1, 0)];
+        int[] off = new int[k];
+        int[] rowStride = new int[k];
+        for (int i = 0; i < k; i++) {
+            rowStride[i] = nd == 0 ? 0 : st[i][nd - 1];
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < k; i++) {
+                int o = 0;
+                for (int a = 0; a < counter.length; a++) {
+                    o += counter[a] * st[i][a];
+                }
+                off[i] = o;
+            }
+            kernel.row(data, off, rowStride, out, r * rowLen, rowLen);
+            for (int a = counter.length - 1; a >= 0; a--) {
+                if (++counter[a] < outShape[a]) {
+                    break;
+                }
+                counter[a] = 0;
+            }
+        }
+    }
+}

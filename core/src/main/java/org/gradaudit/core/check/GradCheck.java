@@ -179,15 +179,19 @@ public final class GradCheck implements Serializable {
         return 2 + (long) n * (mode == CheckMode.THEANO ? 1 : 2);
     }
 
+    /** The arguments cast to the input dtypes (Theano's allow_input_downcast), then the projection. */
     private NDArray[] withProjection(NDArray[] args, int test) {
-        NDArray[] a = Arrays.copyOf(args, args.length + 1);
+        NDArray[] a = new NDArray[args.length + 1];
+        for (int k = 0; k < args.length; k++) {
+            a[k] = args[k].astype(points[k].dtype());
+        }
         a[args.length] = projections[test];
         return a;
     }
 
     /** The analytic gradients at the point for one test (one array per input). */
     public NDArray[] analytic(int test) {
-        return grads.run(withProjection(perturber().baseArgs(), test));
+        return grads.run(withProjection(points, test));
     }
 
     /** Compares coordinates {@code [lo, hi)} of test {@code test}. */
@@ -243,16 +247,15 @@ public final class GradCheck implements Serializable {
                 double[] u = new double[x.length];
                 double[] xu = new double[x.length];
                 double[] xd = new double[x.length];
-                DType own = base[k].dtype();
                 double[] gk = g[k].unsafeData();
                 for (int i = 0; i < x.length; i++) {
                     u[i] = gaussian(rnd);
-                    xu[i] = own.coerce(working.coerce(x[i] + eps * u[i]));
-                    xd[i] = own.coerce(working.coerce(x[i] - eps * u[i]));
+                    xu[i] = working.coerce(x[i] + eps * u[i]);
+                    xd[i] = working.coerce(x[i] - eps * u[i]);
                     directional += gk[i] * u[i];
                 }
-                up[k] = NDArray.wrap(own, base[k].shape(), xu);
-                down[k] = NDArray.wrap(own, base[k].shape(), xd);
+                up[k] = NDArray.wrap(working, base[k].shape(), xu);
+                down[k] = NDArray.wrap(working, base[k].shape(), xd);
             }
             NDArray fu = c.apply(up);
             NDArray fd = c.apply(down);

@@ -58,9 +58,18 @@ public final class NumericGrad {
         this.gf = Collections.unmodifiableList(g);
     }
 
-    /** Finite differences of a compiled single-output function. */
+    /**
+     * Finite differences of a compiled single-output function; arguments are cast to its input
+     * dtypes (Theano's {@code allow_input_downcast}).
+     */
     public NumericGrad(Function f, List<NDArray> points, Double eps, DType outType) {
-        this(args -> f.call1(args), points, eps, outType);
+        this(args -> {
+            NDArray[] cast = new NDArray[args.length];
+            for (int k = 0; k < args.length; k++) {
+                cast[k] = args[k].astype(f.program().inputType(k).dtype());
+            }
+            return f.call1(cast);
+        }, points, eps, outType);
     }
 
     public NumericGrad(ScalarFunction f, List<NDArray> points) {

@@ -7,14 +7,15 @@ import org.gradaudit.core.NDArray;
 
 /**
  * Finite differences over the concatenation of all inputs (C order within each input), exactly as
- * Theano's numeric_grad: the point lives in the working dtype (the most precise input dtype); a
- * perturbed coordinate is {@code x_i + eps} rounded to the working dtype, then every input is cast
- * to its own dtype; the quotient divides by the nominal eps and is rounded like NumPy would round
- * it (the difference in the cost's dtype, the result in the working dtype).
+ * Theano's numeric_grad: the point lives in the working dtype (the most precise input dtype) and
+ * the function receives it in that dtype; a perturbed coordinate is {@code x_i + eps} rounded to
+ * the working dtype; the quotient divides by the nominal eps and is rounded like NumPy would round
+ * it (the difference in the cost's dtype, the result in the working dtype). A compiled cost casts
+ * its arguments down to the input dtypes itself (Theano's {@code allow_input_downcast}).
  */
 final class Perturber {
-    private final NDArray[] base;             // inputs at the point, in their own dtypes
-    private final double[][] work;            // the point in the working dtype
+    private final NDArray[] base;             // the point in the working dtype, one array per input
+    private final double[][] work;            // their data
     private final int[] offsets;
     private final DType working;
     private final double eps;
@@ -31,9 +32,7 @@ final class Perturber {
             double[] w = p.toDoubleArray();
             working.coerceAll(w);
             work[k] = w;
-            double[] own = w.clone();
-            p.dtype().coerceAll(own);
-            base[k] = NDArray.wrap(p.dtype(), p.shape(), own);
+            base[k] = NDArray.wrap(working, p.shape(), w);
             offsets[k + 1] = offsets[k] + w.length;
         }
     }
@@ -42,7 +41,7 @@ final class Perturber {
 
     int[] offsets() { return offsets.clone(); }
 
-    /** The inputs at the point (shared, never modified). */
+    /** The point, in the working dtype (shared, never modified). */
     NDArray[] baseArgs() { return base.clone(); }
 
     /** The input index holding flat coordinate {@code flat}. */
@@ -64,9 +63,7 @@ final class Perturber {
         NDArray[] args = base.clone();
         double[] d = work[k].clone();
         d[local] = working.coerce(d[local] + delta);
-        DType own = base[k].dtype();
-        own.coerceAll(d);
-        args[k] = NDArray.wrap(own, base[k].shape(), d);
+        args[k] = NDArray.wrap(working, base[k].shape(), d);
         return args;
     }
 

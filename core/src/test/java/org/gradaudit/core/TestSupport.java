@@ -1,0 +1,31 @@
+package org.gradaudit.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+/** Helpers shared by core tests. */
+public final class TestSupport {
+    private TestSupport() {}
+
+    /** Evaluates {@code outputs} at the given input values. */
+    public static List<NDArray> eval(List<Variable> inputs, List<Variable> outputs, NDArray... values) {
+        return Function.compile(inputs, outputs).call(values);
+    }
+
+    public static NDArray eval1(List<Variable> inputs, Variable output, NDArray... values) {
+        return Function.compile(inputs, output).call1(values);
+    }
+
+    public static void assertValues(double[] expected, NDArray actual, double tol) {
+        assertEquals(expected.length, actual.size(), "size of " + actual);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual.getFlat(i), tol, "element " + i + " of " + actual);
+        }
+    }
+
+    public static void assertShape(int[] expected, NDArray actual) {
+        assertArrayEquals(expected, actual.shape(), "shape of " + actual);
+    }
+}

@@ -118,6 +118,140 @@ public final class Gradient {
     }
 
     // ------------------------------------------------------------------------------------------
+    // jacobian, hessian, subgraph_grad, format_as
+
+    /**
+     * The Jacobian of a 0- or 1-d {@code expression}: for a vector of length n and each wrt w, a
+     * tensor of shape {@code (n,) + w.shape} whose row i is the gradient of {@code expression[i]};
+     * for a scalar, the gradient. {@code options} supplies considerConstant and disconnectedInputs.
+     */
+    public static List<Variable> jacobian(Variable expression, List<Variable> wrt, GradOptions options) {
+        return Jacobians.jacobian(expression, wrt, options);
+    }
+
+    public static List<Variable> jacobian(Variable expression, List<Variable> wrt) {
+        return jacobian(expression, wrt, GradOptions.DEFAULTS);
+    }
+
+    public static Variable jacobian(Variable expression, Variable wrt) {
+        return jacobian(expression, List.of(wrt)).get(0);
+    }
+
+    /**
+     * The Hessian of a scalar cost with respect to each vector in wrt separately (diagonal blocks
+     * only, as in Theano). The inner differentiation ignores disconnection, so a linear cost gives
+     * a zero Hessian.
+     */
+    public static List<Variable> hessian(Variable cost, List<Variable> wrt, GradOptions options) {
+        return Jacobians.hessian(cost, wrt, options);
+    }
+
+    public static Variable hessian(Variable cost, Variable wrt) {
+        return hessian(cost, List.of(wrt), GradOptions.DEFAULTS).get(0);
+    }
+
+    /** {@code H p}: the gradient of {@code sum_i <grad_i, p_i>} (PyTensor's hessian_vector_product). */
+    public static List<Variable> hessianVectorProduct(Variable cost, List<Variable> wrt, List<Variable> p,
+            GradOptions options) {
+        return Jacobians.hessianVectorProduct(cost, wrt, p, options);
+    }
+
+    public static Variable hessianVectorProduct(Variable cost, Variable wrt, Variable p) {
+        return hessianVectorProduct(cost, List.of(wrt), List.of(p), GradOptions.DEFAULTS).get(0);
+    }
+
+    /**
+     * Backpropagation through one stage of a graph split into stages: gradients with respect to
+     * {@code wrt} and to {@code end} (the boundary with the previous stage, treated as constant),
+     * from the seeds {@code start} (known gradients, ordered) and/or a {@code cost}. The end
+     * gradients are the start seeds of the previous stage. Unlike Theano, the details come in the
+     * order wrt then end (not a set's order).
+     */
+    public static SubgraphGrads subgraphGrad(List<Variable> wrt, List<Variable> end, Map<Variable, Variable> start,
+            Variable cost, boolean details) {
+        if (cost == null && (start == null || start.isEmpty())) {
+            throw new IllegalArgumentException("subgraphGrad: cost or start must be specified.");
+        }
+        if (wrt == null || end == null) {
+            throw new IllegalArgumentException("subgraphGrad: " + (wrt == null ? "wrt" : "end") + " must be a list.");
+        }
+        List<Variable> params = new ArrayList<>();
+        java.util.Set<Variable> seen = Graphs.identitySet();
+        for (Variable v : wrt) {
+            if (seen.add(v)) {
+                params.add(v);
+            }
+        }
+        for (Variable v : end) {
+            if (seen.add(v)) {
+                params.add(v);
+            }
+        }
+        GradOptions base = GradOptions.builder().considerConstant(end).disconnectedInputs(DisconnectedInputs.IGNORE).build();
+        List<Variable> startGrads = null;
+        if (start != null && !start.isEmpty()) {
+            startGrads = grad(null, params, base.toBuilder().knownGrads(start).build());
+        }
+        List<Variable> costGrads = cost == null ? null : grad(cost, params, base);
+        List<Variable> grads;
+        if (startGrads == null) {
+            grads = costGrads;
+        } else if (costGrads == null) {
+            grads = startGrads;
+        } else {
+            grads = new ArrayList<>();
+            for (int i = 0; i < params.size(); i++) {
+                grads.add(T.add(startGrads.get(i), costGrads.get(i)));
+            }
+        }
+        Map<Variable, Variable> byParam = new IdentityHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            byParam.put(params.get(i), grads.get(i));
+        }
+        List<Variable> wrtGrads = new ArrayList<>();
+        for (Variable v : wrt) {
+            wrtGrads.add(byParam.get(v));
+        }
+        List<Variable> endGrads = new ArrayList<>();
+        for (Variable v : end) {
+            endGrads.add(byParam.get(v));
+        }
+        return new SubgraphGrads(Collections.unmodifiableList(wrtGrads), Collections.unmodifiableList(endGrads),
+                details ? startGrads : null, details ? costGrads : null);
+    }
+
+    /**
+     * Theano's {@code format_as}: with {@code useList}, outputs as a mutable list (a single value
+     * wrapped); with {@code useTuple}, as an unmodifiable list (Java has no tuples); with neither,
+     * a one-element list or array is unwrapped and anything else returned unchanged.
+     */
+    public static Object formatAs(boolean useList, boolean useTuple, Object outputs) {
+        if (useList && useTuple) {
+            throw new IllegalArgumentException("Both flags cannot be simultaneously True");
+        }
+        boolean sequence = outputs instanceof List || outputs instanceof Object[];
+        List<?> asList = outputs instanceof Object[] ? Arrays.asList((Object[]) outputs)
+                : outputs instanceof List ? (List<?>) outputs : null;
+        if (useList || useTuple) {
+            List<Object> r = new ArrayList<>();
+            if (sequence) {
+                r.addAll(asList);
+            } else {
+                r.add(outputs);
+            }
+            return useList ? r : Collections.unmodifiableList(r);
+        }
+        if (sequence) {
+            if (asList.size() != 1) {
+                throw new IllegalArgumentException("Wrong arguments; expected a one element list, got " + asList.size()
+                        + " elements");
+            }
+            return asList.get(0);
+        }
+        return outputs;
+    }
+
+    // ------------------------------------------------------------------------------------------
     // Gradient-modifying identities and placeholders
 
     /** Forward identity whose gradient is zero; the path stays connected. */

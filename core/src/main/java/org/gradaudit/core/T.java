@@ -179,6 +179,51 @@ public final class T {
     public static Variable log(Object x) { return elemwise(ScalarOp.LOG, x); }
     public static Variable tanh(Object x) { return elemwise(ScalarOp.TANH, x); }
     public static Variable sigmoid(Object x) { return elemwise(ScalarOp.SIGMOID, x); }
+    /** Floor division (NumPy's {@code //}). */
+    public static Variable intDiv(Object x, Object y) { return elemwise(ScalarOp.INT_DIV, x, y); }
+    /** Remainder with the sign of the divisor (NumPy's {@code %}). */
+    public static Variable mod(Object x, Object y) { return elemwise(ScalarOp.MOD, x, y); }
+    public static Variable abs(Object x) { return elemwise(ScalarOp.ABS, x); }
+    public static Variable sgn(Object x) { return elemwise(ScalarOp.SGN, x); }
+    public static Variable floor(Object x) { return elemwise(ScalarOp.FLOOR, x); }
+    public static Variable ceil(Object x) { return elemwise(ScalarOp.CEIL, x); }
+    /** Round half to even. */
+    public static Variable round(Object x) { return elemwise(ScalarOp.ROUND, x); }
+    public static Variable reciprocal(Object x) { return elemwise(ScalarOp.RECIPROCAL, x); }
+    public static Variable exp2(Object x) { return elemwise(ScalarOp.EXP2, x); }
+    public static Variable expm1(Object x) { return elemwise(ScalarOp.EXPM1, x); }
+    public static Variable log2(Object x) { return elemwise(ScalarOp.LOG2, x); }
+    public static Variable log10(Object x) { return elemwise(ScalarOp.LOG10, x); }
+    public static Variable log1p(Object x) { return elemwise(ScalarOp.LOG1P, x); }
+    public static Variable sin(Object x) { return elemwise(ScalarOp.SIN, x); }
+    public static Variable cos(Object x) { return elemwise(ScalarOp.COS, x); }
+    public static Variable tan(Object x) { return elemwise(ScalarOp.TAN, x); }
+    public static Variable arcsin(Object x) { return elemwise(ScalarOp.ARCSIN, x); }
+    public static Variable arccos(Object x) { return elemwise(ScalarOp.ARCCOS, x); }
+    public static Variable arctan(Object x) { return elemwise(ScalarOp.ARCTAN, x); }
+    public static Variable arctan2(Object y, Object x) { return elemwise(ScalarOp.ARCTAN2, y, x); }
+    public static Variable sinh(Object x) { return elemwise(ScalarOp.SINH, x); }
+    public static Variable cosh(Object x) { return elemwise(ScalarOp.COSH, x); }
+    public static Variable arcsinh(Object x) { return elemwise(ScalarOp.ARCSINH, x); }
+    public static Variable arccosh(Object x) { return elemwise(ScalarOp.ARCCOSH, x); }
+    public static Variable arctanh(Object x) { return elemwise(ScalarOp.ARCTANH, x); }
+    public static Variable softplus(Object x) { return elemwise(ScalarOp.SOFTPLUS, x); }
+    public static Variable erf(Object x) { return elemwise(ScalarOp.ERF, x); }
+    public static Variable erfc(Object x) { return elemwise(ScalarOp.ERFC, x); }
+    public static Variable gammaln(Object x) { return elemwise(ScalarOp.GAMMALN, x); }
+    /** Digamma, the derivative of gammaln. */
+    public static Variable psi(Object x) { return elemwise(ScalarOp.PSI, x); }
+    public static Variable trigamma(Object x) { return elemwise(ScalarOp.TRIGAMMA, x); }
+    public static Variable maximum(Object x, Object y) { return elemwise(ScalarOp.MAXIMUM, x, y); }
+    public static Variable minimum(Object x, Object y) { return elemwise(ScalarOp.MINIMUM, x, y); }
+    /** {@code switch(cond, a, b)}: a where cond is non-zero, else b (NumPy's where). */
+    public static Variable switch_(Object cond, Object a, Object b) { return elemwise(ScalarOp.SWITCH, cond, a, b); }
+    /** Same as {@link #switch_}. */
+    public static Variable where(Object cond, Object a, Object b) { return switch_(cond, a, b); }
+    public static Variable and(Object x, Object y) { return elemwise(ScalarOp.AND, x, y); }
+    public static Variable or(Object x, Object y) { return elemwise(ScalarOp.OR, x, y); }
+    public static Variable xor(Object x, Object y) { return elemwise(ScalarOp.XOR, x, y); }
+    public static Variable not(Object x) { return elemwise(ScalarOp.NOT, x); }
     public static Variable clip(Object x, Object lo, Object hi) { return elemwise(ScalarOp.CLIP, x, lo, hi); }
     public static Variable lt(Object x, Object y) { return elemwise(ScalarOp.LT, x, y); }
     public static Variable gt(Object x, Object y) { return elemwise(ScalarOp.GT, x, y); }

@@ -1,9 +1,11 @@
 package org.gradaudit.core.ops;
 
 import org.gradaudit.core.DType;
+import org.gradaudit.core.Gradient;
 import org.gradaudit.core.T;
 import org.gradaudit.core.Variable;
 import org.gradaudit.core.tensor.ElemwiseKernels.RowKernel;
+import org.gradaudit.core.tensor.SpecialFunctions;
 
 /**
  * The scalar functions behind {@link Elemwise}. Each declares its value ({@code apply}) and its
@@ -136,6 +138,232 @@ public enum ScalarOp implements RowKernel {
                 T.cast(T.gt(x[0], x[2]), d)};
         }
     },
+    INT_DIV("int_div", 2) {
+        // NumPy's floor division; piecewise constant, so the gradient is zero (connected)
+        @Override double apply(double a, double b) { return Math.floor(a / b); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {zero(y), zero(y)}; }
+    },
+    MOD("mod", 2) {
+        // NumPy's remainder: the sign of the divisor. a mod b = a - b floor(a / b)
+        @Override double apply(double a, double b) {
+            double r = a % b;
+            return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+        }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {one(y), T.neg(T.intDiv(x[0], x[1]))};
+        }
+    },
+    ABS("abs", 1) {
+        @Override double apply(double a) { return Math.abs(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.sgn(x[0])}; }
+        @Override public DType outputType(DType... in) { return in[0]; }
+    },
+    SGN("sgn", 1) {
+        @Override double apply(double a) { return Double.isNaN(a) ? a : Math.signum(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {zero(y)}; }
+        @Override public DType outputType(DType... in) { return in[0]; }
+    },
+    FLOOR("floor", 1) {
+        @Override double apply(double a) { return Math.floor(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {zero(y)}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    CEIL("ceil", 1) {
+        @Override double apply(double a) { return Math.ceil(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {zero(y)}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    /** Round half to even, as NumPy's round. */
+    ROUND("round", 1) {
+        @Override double apply(double a) { return Math.rint(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {zero(y)}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    RECIPROCAL("reciprocal", 1) {
+        @Override double apply(double a) { return 1 / a; }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.neg(T.sqr(y))}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    EXP2("exp2", 1) {
+        @Override double apply(double a) { return Math.pow(2, a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.mul(y, Math.log(2))}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    EXPM1("expm1", 1) {
+        @Override double apply(double a) { return Math.expm1(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.add(y, 1.0)}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    LOG2("log2", 1) {
+        @Override double apply(double a) { return Math.log(a) / Math.log(2); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.trueDiv(1.0, T.mul(x[0], Math.log(2)))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    LOG10("log10", 1) {
+        @Override double apply(double a) { return Math.log10(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.trueDiv(1.0, T.mul(x[0], Math.log(10)))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    LOG1P("log1p", 1) {
+        @Override double apply(double a) { return Math.log1p(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.trueDiv(1.0, T.add(x[0], 1.0))}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    SIN("sin", 1) {
+        @Override double apply(double a) { return Math.sin(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.cos(x[0])}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    COS("cos", 1) {
+        @Override double apply(double a) { return Math.cos(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.neg(T.sin(x[0]))}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    TAN("tan", 1) {
+        @Override double apply(double a) { return Math.tan(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.add(T.sqr(y), 1.0)}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ARCSIN("arcsin", 1) {
+        @Override double apply(double a) { return Math.asin(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.trueDiv(1.0, T.sqrt(T.sub(1.0, T.sqr(x[0]))))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ARCCOS("arccos", 1) {
+        @Override double apply(double a) { return Math.acos(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.trueDiv(-1.0, T.sqrt(T.sub(1.0, T.sqr(x[0]))))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ARCTAN("arctan", 1) {
+        @Override double apply(double a) { return Math.atan(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.trueDiv(1.0, T.add(T.sqr(x[0]), 1.0))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ARCTAN2("arctan2", 2) {
+        @Override double apply(double a, double b) { return Math.atan2(a, b); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            Variable r2 = T.add(T.sqr(x[0]), T.sqr(x[1]));        // d/da = b / r^2, d/db = -a / r^2
+            return new Variable[] {T.trueDiv(x[1], r2), T.neg(T.trueDiv(x[0], r2))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(DType.upcast(in[0], in[1])); }
+    },
+    SINH("sinh", 1) {
+        @Override double apply(double a) { return Math.sinh(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.cosh(x[0])}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    COSH("cosh", 1) {
+        @Override double apply(double a) { return Math.cosh(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.sinh(x[0])}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ARCSINH("arcsinh", 1) {
+        @Override double apply(double a) {
+            double s = Math.abs(a);
+            return Math.copySign(Math.log1p(s + s * s / (1 + Math.sqrt(1 + s * s))), a);
+        }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.trueDiv(1.0, T.sqrt(T.add(T.sqr(x[0]), 1.0)))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ARCCOSH("arccosh", 1) {
+        @Override double apply(double a) { return Math.log(a + Math.sqrt(a * a - 1)); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.trueDiv(1.0, T.sqrt(T.sub(T.sqr(x[0]), 1.0)))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ARCTANH("arctanh", 1) {
+        @Override double apply(double a) { return 0.5 * Math.log1p(2 * a / (1 - a)); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.trueDiv(1.0, T.sub(1.0, T.sqr(x[0])))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    /** log(1 + e^x), computed without overflow. */
+    SOFTPLUS("softplus", 1) {
+        @Override double apply(double a) { return a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a)); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.sigmoid(x[0])}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ERF("erf", 1) {
+        @Override double apply(double a) { return SpecialFunctions.erf(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.mul(TWO_OVER_SQRT_PI, T.exp(T.neg(T.sqr(x[0]))))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    ERFC("erfc", 1) {
+        @Override double apply(double a) { return SpecialFunctions.erfc(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.mul(-TWO_OVER_SQRT_PI, T.exp(T.neg(T.sqr(x[0]))))};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    GAMMALN("gammaln", 1) {
+        @Override double apply(double a) { return SpecialFunctions.gammaln(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.psi(x[0])}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    /** The digamma function, the derivative of gammaln. */
+    PSI("psi", 1) {
+        @Override double apply(double a) { return SpecialFunctions.digamma(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) { return new Variable[] {T.trigamma(x[0])}; }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    TRIGAMMA("trigamma", 1) {
+        @Override double apply(double a) { return SpecialFunctions.trigamma(a); }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {Gradient.gradNotImplemented(new Elemwise(this), 0, x[0], "tetragamma is not implemented")};
+        }
+        @Override public DType outputType(DType... in) { return upgradeToFloat(in[0]); }
+    },
+    /** Elementwise maximum. At ties the gradient goes to the first argument (both modes). */
+    MAXIMUM("maximum", 2) {
+        @Override double apply(double a, double b) { return Double.isNaN(a) || a >= b ? a : b; }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.cast(T.ge(x[0], x[1]), y.dtype()), T.cast(T.lt(x[0], x[1]), y.dtype())};
+        }
+    },
+    /** Elementwise minimum. At ties the gradient goes to the first argument (both modes). */
+    MINIMUM("minimum", 2) {
+        @Override double apply(double a, double b) { return Double.isNaN(a) || a <= b ? a : b; }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {T.cast(T.le(x[0], x[1]), y.dtype()), T.cast(T.gt(x[0], x[1]), y.dtype())};
+        }
+    },
+    /** {@code switch(cond, a, b)}: a where cond is non-zero, else b. cond is not connected. */
+    SWITCH("switch", 3) {
+        @Override double apply(double c, double a, double b) { return c != 0 ? a : b; }
+        @Override public Variable[] partials(Variable[] x, Variable y) {
+            return new Variable[] {null, T.cast(T.neq(x[0], 0), y.dtype()), T.cast(T.eq(x[0], 0), y.dtype())};
+        }
+        @Override public DType outputType(DType... in) { return DType.upcast(in[1], in[2]); }
+        @Override public boolean connected(int input) { return input != 0; }
+    },
+    AND("and", 2) {
+        @Override double apply(double a, double b) { return a != 0 && b != 0 ? 1 : 0; }
+    },
+    OR("or", 2) {
+        @Override double apply(double a, double b) { return a != 0 || b != 0 ? 1 : 0; }
+    },
+    XOR("xor", 2) {
+        @Override double apply(double a, double b) { return (a != 0) != (b != 0) ? 1 : 0; }
+    },
+    NOT("not", 1) {
+        @Override double apply(double a) { return a == 0 ? 1 : 0; }
+    },
     LT("lt", 2) {
         @Override double apply(double a, double b) { return a < b ? 1 : 0; }
     },
@@ -204,8 +432,14 @@ public enum ScalarOp implements RowKernel {
         return !isComparison();
     }
 
+    /** Comparisons and logical ops: bool outputs, not connected to their inputs. */
     public boolean isComparison() {
-        return this == LT || this == GT || this == LE || this == GE || this == EQ || this == NEQ;
+        switch (this) {
+            case LT: case GT: case LE: case GE: case EQ: case NEQ: case AND: case OR: case XOR: case NOT:
+                return true;
+            default:
+                return false;
+        }
     }
 
     @Override
@@ -244,6 +478,12 @@ public enum ScalarOp implements RowKernel {
             case BOOL: case INT8: case UINT8: case INT16: return DType.FLOAT32;
             default: return DType.FLOAT64;
         }
+    }
+
+    private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+    private static Variable zero(Variable like) {
+        return T.constant(0.0, like.dtype());
     }
 
     private static Variable one(Variable like) {

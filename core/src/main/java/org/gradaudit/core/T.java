@@ -311,4 +311,10 @@ public final class T {
         Variable[] v = operands(x, y);
         return Dot.apply(v[0], v[1]);
     }
+
+    // ---- reduce and nnet family (owned by that family's change) ----
+
+    // ---- shape and index family (owned by that family's change) ----
+
+    // ---- blas and linalg family (owned by that family's change) ----
 }

@@ -88,6 +88,8 @@ public class Variable implements Serializable {
 
     public Variable onesLike() { return T.onesLike(this); }
 
+    // ---- shape and index family: fluent get(...), shape(i), reshape(...), flatten() ----
+
     /** Theano-like string: the name if any, else {@code Op.out} or the type. */
     @Override
     public String toString() {

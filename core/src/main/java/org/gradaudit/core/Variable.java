@@ -1,7 +1,6 @@
 package org.gradaudit.core;
 
 import java.io.Serializable;
-import java.util.List;
 
 /**
  * A symbolic value in a graph: a {@link Type}, the {@link Apply} node that computes it (null for
@@ -107,7 +106,4 @@ public class Variable implements Serializable {
     static Variable output(Type type, Apply owner, int index) {
         return new Variable(type, owner, index, null);
     }
-
-    /** Convenience for list-valued APIs. */
-    public List<Variable> asList() { return List.of(this); }
 }

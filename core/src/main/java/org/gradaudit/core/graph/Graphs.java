@@ -122,18 +122,6 @@ public final class Graphs {
         return null;
     }
 
-    /** Distinct variables in order. */
-    public static List<Variable> distinct(List<Variable> vars) {
-        Set<Variable> s = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Variable> r = new ArrayList<>();
-        for (Variable v : vars) {
-            if (s.add(v)) {
-                r.add(v);
-            }
-        }
-        return r;
-    }
-
     /** An identity-keyed set (no order). */
     public static Set<Variable> identitySet() {
         return java.util.Collections.newSetFromMap(new IdentityHashMap<>());

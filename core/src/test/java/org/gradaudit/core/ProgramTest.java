@@ -60,6 +60,34 @@ class ProgramTest {
     }
 
     @Test
+    void rerunOfOneInputEqualsAFullRunBitForBit() {
+        Variable x = T.vector("x");
+        Variable W = T.matrix("W");
+        Variable b = T.vector("b");
+        Variable h = T.tanh(T.add(T.dot(x, W), b));
+        Variable c = T.sum(T.sqr(T.sigmoid(T.mul(h, T.sum(x)))));
+        Program p = Function.compile(List.of(x, W, b), List.of(c, h)).program();
+        NDArray xv = NDArray.of(0.1, -0.4, 0.7);
+        NDArray wv = NDArray.of(new double[][] {{0.3, -0.2}, {0.5, 0.1}, {-0.6, 0.9}});
+        NDArray bv = NDArray.of(0.05, -0.15);
+        Program.Snapshot base = p.evaluate(xv, wv, bv);
+        NDArray w2 = NDArray.of(new double[][] {{0.3, -0.2}, {0.5, 0.1000001}, {-0.6, 0.9}});
+        NDArray b2 = NDArray.of(0.05, -0.1500001);
+        NDArray[] partialW = p.rerun(base, 1, w2);
+        NDArray[] fullW = p.run(xv, w2, bv);
+        NDArray[] partialB = p.rerun(base, 2, b2);
+        NDArray[] fullB = p.run(xv, wv, b2);
+        for (int k = 0; k < 2; k++) {
+            assertEquals(fullW[k], partialW[k]);
+            assertEquals(fullB[k], partialB[k]);
+        }
+        assertEquals(p.run(xv, wv, bv)[0], base.outputs()[0]);
+        assertTrue(!fullW[0].equals(base.outputs()[0]), "the perturbation must change the cost");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.rerun(base, 2, xv));
+        assertTrue(e.getMessage().contains("input 2 (b)"), e.getMessage());
+    }
+
+    @Test
     void gradientIdentitiesAreRemovedFromPrograms() {
         Variable x = T.vector("x");
         Variable y = T.add(Gradient.gradClip(Gradient.zeroGrad(x), -1, 1), Gradient.gradScale(Gradient.disconnectedGrad(x), 2));

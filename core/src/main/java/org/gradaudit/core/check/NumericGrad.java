@@ -48,7 +48,7 @@ public final class NumericGrad {
         DType gType = outType != null ? outType : working;
         double[] gx = new double[p.total()];
         for (int i = 0; i < gx.length; i++) {
-            gx[i] = gType.coerce(p.derivative(f, f0, i, false));
+            gx[i] = gType.coerce(p.derivative((j, d) -> f.apply(p.shifted(j, d)), f0, i, false));
         }
         int[] off = p.offsets();
         List<NDArray> g = new ArrayList<>(points.size());

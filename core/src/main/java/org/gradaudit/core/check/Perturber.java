@@ -56,27 +56,36 @@ final class Perturber {
         return -k - 2;
     }
 
-    /** The inputs with coordinate {@code flat} moved by {@code delta} (in the working dtype). */
-    NDArray[] shifted(int flat, double delta) {
+    /** The input holding coordinate {@code flat}, with that coordinate moved by {@code delta} (working dtype). */
+    NDArray shiftedArg(int flat, double delta) {
         int k = argOf(flat);
-        int local = flat - offsets[k];
-        NDArray[] args = base.clone();
         double[] d = work[k].clone();
+        int local = flat - offsets[k];
         d[local] = working.coerce(d[local] + delta);
-        args[k] = NDArray.wrap(working, base[k].shape(), d);
+        return NDArray.wrap(working, base[k].shape(), d);
+    }
+
+    /** All inputs, with coordinate {@code flat} moved by {@code delta}. */
+    NDArray[] shifted(int flat, double delta) {
+        NDArray[] args = base.clone();
+        args[argOf(flat)] = shiftedArg(flat, delta);
         return args;
     }
 
+    /** The function's value with one coordinate moved; lets callers re-evaluate only what changes. */
+    @FunctionalInterface
+    interface Shifted {
+        NDArray value(int flat, double delta);
+    }
+
     /** The numeric partial derivative at {@code flat}; {@code f0} is f at the point. */
-    double derivative(ScalarFunction f, NDArray f0, int flat, boolean central) {
+    double derivative(Shifted f, NDArray f0, int flat, boolean central) {
+        NDArray up = f.value(flat, eps);
+        DType c = up.dtype();
         if (central) {
-            NDArray up = f.apply(shifted(flat, eps));
-            NDArray down = f.apply(shifted(flat, -eps));
-            DType c = up.dtype();
+            NDArray down = f.value(flat, -eps);
             return working.coerce(c.coerce(c.coerce(scalar(up) - scalar(down)) / (2 * eps)));
         }
-        NDArray up = f.apply(shifted(flat, eps));
-        DType c = up.dtype();
         return working.coerce(c.coerce(c.coerce(scalar(up) - scalar(f0)) / eps));
     }
 

@@ -176,19 +176,103 @@ public final class Program implements Serializable {
      * broadcastable axes); the message names the input.
      */
     public NDArray[] run(NDArray... inputs) {
+        NDArray[] slots = initialSlots(inputs);
+        execute(slots, null, true);
+        return outputsOf(slots);
+    }
+
+    /** The values of every slot after a run: the base of {@link #rerun}. */
+    public static final class Snapshot {
+        private final Program program;
+        private final NDArray[] slots;
+
+        private Snapshot(Program program, NDArray[] slots) {
+            this.program = program;
+            this.slots = slots;
+        }
+
+        /** The program's outputs in this run. */
+        public NDArray[] outputs() {
+            return program.outputsOf(slots);
+        }
+    }
+
+    /** Runs the program and keeps every intermediate value, for partial re-evaluation. */
+    public Snapshot evaluate(NDArray... inputs) {
+        NDArray[] slots = initialSlots(inputs);
+        execute(slots, null, false);
+        return new Snapshot(this, slots);
+    }
+
+    /**
+     * The outputs with input {@code input} replaced by {@code value} and every other input as in
+     * {@code base}: only the instructions that depend on that input run again, the rest is read
+     * from the snapshot. Bit-identical to a full {@link #run}, since every op is deterministic.
+     */
+    public NDArray[] rerun(Snapshot base, int input, NDArray value) {
+        if (base.program != this) {
+            throw new IllegalArgumentException("the snapshot belongs to another program");
+        }
+        checkInput(input, value);
+        NDArray[] slots = base.slots.clone();
+        slots[input] = value;
+        execute(slots, dependents(input), false);
+        return outputsOf(slots);
+    }
+
+    /** Instructions that read, directly or through others, input {@code input}. */
+    private boolean[] dependents(int input) {
+        boolean[][] cache = dependentsCache;
+        if (cache == null) {
+            cache = new boolean[nInputs][];
+            dependentsCache = cache;
+        }
+        boolean[] mask = cache[input];
+        if (mask == null) {
+            boolean[] live = new boolean[slotTypes.length];
+            live[input] = true;
+            mask = new boolean[code.length];
+            for (int pc = 0; pc < code.length; pc++) {
+                for (int s : code[pc].in) {
+                    if (live[s]) {
+                        mask[pc] = true;
+                        break;
+                    }
+                }
+                if (mask[pc]) {
+                    for (int s : code[pc].out) {
+                        live[s] = true;
+                    }
+                }
+            }
+            cache[input] = mask;
+        }
+        return mask;
+    }
+
+    private transient volatile boolean[][] dependentsCache;
+
+    private void checkInput(int i, NDArray value) {
+        if (i < 0 || i >= nInputs) {
+            throw new IllegalArgumentException("input " + i + " out of range; the program has " + nInputs + " inputs");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("input " + i + " (" + slotNames[i] + ") is null");
+        }
+        String why = slotTypes[i].mismatch(value);
+        if (why != null) {
+            throw new IllegalArgumentException("input " + i + " (" + slotNames[i] + ") of type " + slotTypes[i]
+                    + " got a value with " + why);
+        }
+    }
+
+    private NDArray[] initialSlots(NDArray[] inputs) {
         if (inputs.length != nInputs) {
             throw new IllegalArgumentException("program takes " + nInputs + " inputs, got " + inputs.length);
         }
         NDArray[] slots = new NDArray[slotTypes.length];
         for (int i = 0; i < nInputs; i++) {
-            if (inputs[i] == null) {
-                throw new IllegalArgumentException("input " + i + " (" + slotNames[i] + ") is null");
-            }
-            String why = slotTypes[i].mismatch(inputs[i]);
-            if (why != null) {
-                throw new IllegalArgumentException("input " + i + " (" + slotNames[i] + ") of type " + slotTypes[i]
-                        + " got a value with " + why);
-            }
+            checkInput(i, inputs[i]);
             slots[i] = inputs[i];
         }
         for (int i = 0; i < constSlots.length; i++) {
@@ -197,16 +281,21 @@ public final class Program implements Serializable {
         for (int i = 0; i < sharedSlots.length; i++) {
             slots[sharedSlots[i]] = shared[i].getValue();
         }
-        NDArray[] args = new NDArray[0];
+        return slots;
+    }
+
+    /** Runs the instructions (those in {@code only}, or all), checking what each op returns. */
+    private void execute(NDArray[] slots, boolean[] only, boolean free) {
         for (int pc = 0; pc < code.length; pc++) {
-            Instruction ins = code[pc];
-            if (args.length != ins.in.length) {
-                args = new NDArray[ins.in.length];
+            if (only != null && !only[pc]) {
+                continue;
             }
+            Instruction ins = code[pc];
+            NDArray[] args = new NDArray[ins.in.length];
             for (int k = 0; k < ins.in.length; k++) {
                 args[k] = slots[ins.in[k]];
             }
-            NDArray[] res = ins.op.perform(args.clone());
+            NDArray[] res = ins.op.perform(args);
             if (res == null || res.length != ins.out.length) {
                 throw new OpContractError(ins.op, -1, ins.op + ".perform returned " + (res == null ? "null"
                         : res.length + " values") + "; " + ins.out.length + " outputs are expected");
@@ -220,12 +309,17 @@ public final class Program implements Serializable {
                 }
                 slots[ins.out[k]] = res[k];
             }
-            for (int s : ins.in) {
-                if (lastUse[s] == pc && s >= nInputs) {
-                    slots[s] = null;           // let dead intermediates be collected
+            if (free) {
+                for (int s : ins.in) {
+                    if (lastUse[s] == pc && s >= nInputs) {
+                        slots[s] = null;           // let dead intermediates be collected
+                    }
                 }
             }
         }
+    }
+
+    private NDArray[] outputsOf(NDArray[] slots) {
         NDArray[] out = new NDArray[outputs.length];
         for (int k = 0; k < outputs.length; k++) {
             out[k] = slots[outputs[k]];

@@ -83,7 +83,7 @@ class ProgramTest {
         }
         assertEquals(p.run(xv, wv, bv)[0], base.outputs()[0]);
         assertTrue(!fullW[0].equals(base.outputs()[0]), "the perturbation must change the cost");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.rerun(base, 2, xv));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.rerun(base, 2, NDArray.scalar(1.0)));
         assertTrue(e.getMessage().contains("input 2 (b)"), e.getMessage());
     }
 

@@ -11,8 +11,8 @@ import org.gradaudit.core.graph.Graphs;
  * Forward mode. Tangents flow from the wrt through each node's {@link Op#rOp} in topological
  * order. Roots that are not wrt carry no tangent ({@link DisconnectedType}), not a zero tensor as
  * in Theano, so an output reached only through non-differentiable paths is reported as
- * disconnected instead of silently zero. Nodes whose inputs all lack tangents are skipped here,
- * once, so R-op rules never see an all-disconnected call.
+ * disconnected instead of silently zero. Nodes whose inputs all lack tangents, or that receive an
+ * undefined (NullType) tangent, are handled here, once, so R-op rules never see either.
  */
 final class Rop {
     private Rop() {}
@@ -60,20 +60,24 @@ final class Rop {
             List<Variable> ins = node.inputs();
             List<Variable> inTangents = new ArrayList<>(ins.size());
             boolean any = false;
+            Variable undefined = null;
             for (Variable in : ins) {
                 Variable t = computed.get(in);
                 if (t == null || (in.isTensor() && in.dtype().isDiscrete() && !tangents.containsKey(in))) {
                     t = DisconnectedType.create();
                 }
                 any |= !DisconnectedType.is(t);
+                if (undefined == null && NullType.is(t)) {
+                    undefined = t;
+                }
                 inTangents.add(t);
             }
             List<Variable> outs = node.outputs();
-            List<Variable> outTangents;
-            if (!any) {
-                outTangents = new ArrayList<>();
+            List<Variable> outTangents = new ArrayList<>();
+            if (!any || undefined != null) {
+                // no tangent in: none out; an undefined tangent in: undefined out (its reason kept), as grad does
                 for (int k = 0; k < outs.size(); k++) {
-                    outTangents.add(DisconnectedType.create());
+                    outTangents.add(undefined != null ? undefined : DisconnectedType.create());
                 }
             } else {
                 outTangents = nodeRop(node, inTangents, options);

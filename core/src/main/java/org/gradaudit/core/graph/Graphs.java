@@ -12,6 +12,7 @@ import org.gradaudit.core.Apply;
 import org.gradaudit.core.Constant;
 import org.gradaudit.core.Variable;
 import org.gradaudit.core.ops.Cast;
+import org.gradaudit.core.ops.DimShuffle;
 import org.gradaudit.core.ops.Elemwise;
 import org.gradaudit.core.ops.ScalarOp;
 
@@ -91,7 +92,7 @@ public final class Graphs {
 
     /**
      * The value of {@code v} when it is provably one constant scalar broadcast everywhere (a
-     * constant, or fill/cast of one), else null. Theano's {@code get_scalar_constant_value}.
+     * constant, or fill/cast/dimshuffle of one), else null. Theano's {@code get_scalar_constant_value}.
      */
     public static Double scalarConstantValue(Variable v) {
         while (v != null) {
@@ -113,8 +114,8 @@ public final class Graphs {
             }
             if (a.op() instanceof Elemwise && ((Elemwise) a.op()).scalar() == ScalarOp.SECOND) {
                 v = a.input(1);
-            } else if (a.op() instanceof Cast) {
-                v = a.input(0);
+            } else if (a.op() instanceof Cast || a.op() instanceof DimShuffle) {
+                v = a.input(0);        // a constant stays constant through a cast or a change of axes
             } else {
                 return null;
             }

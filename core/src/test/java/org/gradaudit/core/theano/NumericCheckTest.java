@@ -330,8 +330,8 @@ class NumericCheckTest {
     @Test
     void analyticGradientOfTheCheckIsTheProjectedGradient() {
         GradCheck check = GradCheck.prepare("", in -> T.mul(in.get(0), 3.0), List.of(A), VerifyOptions.DEFAULTS);
-        NDArray g0 = check.analytic(0);
-        NDArray g1 = check.analytic(1);
+        NDArray g0 = check.analytic(0)[0];
+        NDArray g1 = check.analytic(1)[0];
         for (int i = 0; i < 4; i++) {
             double r = g0.getFlat(i) / 3;
             assertTrue(r >= 0.5 && r < 1.5, "projection weight " + r + " in [0.5, 1.5)");

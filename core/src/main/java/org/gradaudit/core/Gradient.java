@@ -671,7 +671,9 @@ public final class Gradient {
                     }
                 }
                 onlyToNan[i] = !toNonNan;
-                onlyToInt[i] = !toNonInt;
+                // Theano also applies this to unconnected inputs (vacuously true); there the
+                // connection-pattern error below is the one that names the real fault
+                onlyToInt[i] = inConnected[i] && !toNonInt;
                 anyConnected |= inConnected[i];
                 allOnlyNan &= onlyToNan[i];
             }

@@ -202,4 +202,11 @@ class GradientOpsTest {
         assertValues(vv.toDoubleArray(), rop(Gradient.gradClip(x, -0.1, 0.1), RopOptions.DEFAULTS), 0);
         assertValues(vv.toDoubleArray(), rop(Gradient.gradScale(x, 5), RopOptions.DEFAULTS), 0);
     }
+
+    @Test
+    void undefinedTangentPropagatesThroughLaterOpsAsNullTypeGradError() {
+        NullTypeGradError e = assertThrows(NullTypeGradError.class,
+                () -> Gradient.rop(T.tanh(Gradient.undefinedGrad(x)), x, v));
+        assertTrue(e.getMessage().contains("UndefinedGrad"), e.getMessage());
+    }
 }

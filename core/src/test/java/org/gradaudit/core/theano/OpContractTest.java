@@ -393,4 +393,13 @@ class OpContractTest {
                 () -> Gradient.grad(T.sum(m.makeNode(x).out()), x));
         assertTrue(e.getMessage().contains("Marker"), e.getMessage());
     }
+
+    @Test
+    void integerOnlyOutputWithProvablyNonZeroVectorTermIsAnError() {
+        UserOp op = new UserOp("Floor", 1, DType.INT32, null, (o, in, og) -> List.of(T.onesLike(in.get(0))));
+        OpContractError e = assertThrows(OpContractError.class,
+                () -> Gradient.grad(T.sum(T.cast(first(op, x), DType.FLOAT64)), x));
+        assertEquals(0, e.position());
+        assertTrue(e.getMessage().contains("it should evaluate to zeros, but it evaluates to 1.0"), e.getMessage());
+    }
 }

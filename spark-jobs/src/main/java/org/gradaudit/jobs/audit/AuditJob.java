@@ -1,5 +1,11 @@
 package org.gradaudit.jobs.audit;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Instant;
@@ -157,8 +163,9 @@ public final class AuditJob {
         Plan plan = plan(prepared, options, jsc.defaultParallelism());
         Map<Long, UnitOutput> merged = new LinkedHashMap<>();
         if (plan.units() > 0) {
-            Broadcast<ArrayList<GradCheck>> bc = jsc.broadcast(new ArrayList<>(checks));
+            Broadcast<ChecksPayload> bc = jsc.broadcast(ChecksPayload.of(checks));
             try {
+                LOG.info("broadcasting {} prepared checks ({} bytes)", checks.size(), bc.value().size());
                 jsc.setJobDescription("gradaudit audit " + spec.name() + ": " + plan.units() + " units");
                 int reducers = Math.max(1, Math.min(plan.partitions(), plan.units()));
                 List<Tuple2<Long, UnitOutput>> out = jsc.parallelize(plan.units, plan.partitions())
@@ -410,15 +417,15 @@ public final class AuditJob {
      */
     static final class RunUnit implements PairFunction<WorkUnit, Long, UnitOutput> {
         private static final long serialVersionUID = 1L;
-        private final Broadcast<ArrayList<GradCheck>> checks;
+        private final Broadcast<ChecksPayload> checks;
 
-        RunUnit(Broadcast<ArrayList<GradCheck>> checks) {
+        RunUnit(Broadcast<ChecksPayload> checks) {
             this.checks = checks;
         }
 
         @Override
         public Tuple2<Long, UnitOutput> call(WorkUnit u) {
-            GradCheck c = checks.value().get(u.check);
+            GradCheck c = checks.value().checks().get(u.check);
             long t0 = System.nanoTime();
             UnitOutput out;
             try {
@@ -427,6 +434,72 @@ public final class AuditJob {
                 out = UnitOutput.failed(u.lo, describe(e), System.nanoTime() - t0);
             }
             return new Tuple2<>(key(u.check, u.test), out);
+        }
+    }
+
+    /**
+     * The broadcast: the prepared checks, Java-serialized once on the driver and deserialized once
+     * per executor JVM (the broadcast value is cached per executor, and so is the transient list).
+     * Broadcasts use {@code spark.serializer}; wrapping the checks in bytes keeps them on Java
+     * serialization even when that is Kryo, which skips the core's {@code readObject} hooks (a
+     * Kryo-read {@code Program} has no {@code lastUse} table and fails with a NullPointerException).
+     */
+    static final class ChecksPayload implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final byte[] bytes;
+        private transient volatile List<GradCheck> checks;
+
+        private ChecksPayload(byte[] bytes, List<GradCheck> checks) {
+            this.bytes = bytes;
+            this.checks = checks;
+        }
+
+        static ChecksPayload of(List<GradCheck> checks) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            try (ObjectOutputStream o = new ObjectOutputStream(b)) {
+                o.writeObject(new ArrayList<>(checks));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot serialize the prepared checks: " + e, e);
+            }
+            return new ChecksPayload(b.toByteArray(), List.copyOf(checks));
+        }
+
+        /** Serialized size, for the plan log. */
+        int size() { return bytes.length; }
+
+        List<GradCheck> checks() {
+            List<GradCheck> c = checks;
+            if (c == null) {
+                synchronized (this) {
+                    c = checks;
+                    if (c == null) {
+                        c = read();
+                        checks = c;
+                    }
+                }
+            }
+            return c;
+        }
+
+        @SuppressWarnings("unchecked")
+        private List<GradCheck> read() {
+            // The context class loader sees the application's and users' classes (spark-submit --jars).
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+                @Override
+                protected Class<?> resolveClass(ObjectStreamClass d) throws IOException,
+                        ClassNotFoundException {
+                    try {
+                        return Class.forName(d.getName(), false, cl != null ? cl : AuditJob.class.getClassLoader());
+                    } catch (ClassNotFoundException e) {
+                        return super.resolveClass(d);
+                    }
+                }
+            }) {
+                return List.copyOf((List<GradCheck>) in.readObject());
+            } catch (IOException | ClassNotFoundException e) {
+                throw new IllegalStateException("cannot deserialize the prepared checks on this executor: " + e, e);
+            }
         }
     }
 

@@ -37,6 +37,8 @@ class LocalClusterTest {
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                // Kryo for data and broadcasts: the stricter setting (closures stay on Java serialization).
+                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .getOrCreate();
     }
 

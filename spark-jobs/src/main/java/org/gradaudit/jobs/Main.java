@@ -211,11 +211,11 @@ public final class Main {
             applyDefaultsFile(conf);
             conf.setIfMissing("spark.master", "local[*]");
             conf.setIfMissing("spark.app.name", "gradaudit audit " + spec.name());
+            Integer target = confInt(conf, "spark.gradaudit.targetTaskMillis");
             options = new AuditJob.Options(
                     a.parallelism != null ? a.parallelism : confInt(conf, "spark.gradaudit.parallelism"),
                     a.chunkSize != null ? a.chunkSize : confInt(conf, "spark.gradaudit.chunkSize"),
-                    confInt(conf, "spark.gradaudit.targetTaskMillis") != null
-                            ? confInt(conf, "spark.gradaudit.targetTaskMillis") : 500);
+                    target != null ? target : AuditJob.Options.DEFAULTS.targetTaskMillis());
         } catch (UsageException e) {
             err.println("gradaudit: " + e.getMessage());
             return EXIT_USAGE;

@@ -72,6 +72,29 @@ class MainTest {
     }
 
     @Test
+    void badSparkSettingsAreUsageErrorsNamingTheKey(@TempDir Path dir) {
+        String spec = Specs.quickstart().toString();
+        System.setProperty("spark.gradaudit.parallelism", "abc");
+        try {
+            assertEquals(2, run("audit", spec));
+            assertEquals("gradaudit: Spark configuration spark.gradaudit.parallelism: expected a positive integer, got"
+                    + " 'abc'\n", err);
+            assertEquals(2, run("audit", spec, "--chunk-size", "0"), "the option is checked before the conf");
+            assertTrue(err.startsWith("gradaudit: --chunk-size: expected a positive integer"), err);
+        } finally {
+            System.clearProperty("spark.gradaudit.parallelism");
+        }
+        System.setProperty(Main.DEFAULTS_PROPERTY, dir.resolve("nope.conf").toString());
+        try {
+            assertEquals(2, run("audit", spec));
+            assertTrue(err.startsWith("gradaudit: gradaudit.spark.defaults=" + dir.resolve("nope.conf")
+                    + ": cannot read: "), err);
+        } finally {
+            System.clearProperty(Main.DEFAULTS_PROPERTY);
+        }
+    }
+
+    @Test
     void anExistingReportIsRefusedBeforeAnyWork(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("report.json"), "{}");
         assertEquals(2, run("audit", Specs.quickstart().toString(), "--out", dir.toString()));

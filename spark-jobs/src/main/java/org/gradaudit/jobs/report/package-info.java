@@ -1,0 +1,2 @@
+/** Report writers: JSON, written atomically. */
+package org.gradaudit.jobs.report;

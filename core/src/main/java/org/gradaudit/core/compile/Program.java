@@ -59,7 +59,7 @@ public final class Program implements Serializable {
     private final SharedVariable[] shared;
     private final Instruction[] code;
     private final int[] outputs;
-    private transient int[] lastUse;
+    private transient volatile int[] lastUse;            // derived; rebuilt lazily after any deserialization
 
     Program(TensorType[] slotTypes, String[] slotNames, int nInputs, int[] constSlots, NDArray[] constValues,
             int[] sharedSlots, SharedVariable[] shared, Instruction[] code, int[] outputs) {
@@ -114,8 +114,6 @@ public final class Program implements Serializable {
                     + slotTypes[sharedSlots[i]] + " but the shared variable is " + shared[i].type());
             defined[sharedSlots[i]] = true;
         }
-        int[] last = new int[slotTypes.length];
-        Arrays.fill(last, -1);
         for (int pc = 0; pc < code.length; pc++) {
             Instruction ins = code[pc];
             List<Variable> args = new ArrayList<>(ins.in.length);
@@ -123,7 +121,6 @@ public final class Program implements Serializable {
                 check(s >= 0 && s < slotTypes.length && defined[s], "instruction " + pc + " (" + ins.op
                         + ") reads slot " + s + " before it is written");
                 args.add(slotTypes[s].make());
-                last[s] = pc;
             }
             Apply node;
             try {
@@ -146,9 +143,29 @@ public final class Program implements Serializable {
         }
         for (int s : outputs) {
             check(s >= 0 && s < slotTypes.length && defined[s], "output slot " + s + " is never written");
-            last[s] = Integer.MAX_VALUE;
         }
-        this.lastUse = last;
+    }
+
+    /**
+     * The last instruction reading each slot. Transient fields survive neither Java serialization
+     * without readObject nor Kryo (which bypasses readObject), so it is derived on first use.
+     */
+    private int[] lastUse() {
+        int[] last = lastUse;
+        if (last == null) {
+            last = new int[slotTypes.length];
+            java.util.Arrays.fill(last, -1);
+            for (int pc = 0; pc < code.length; pc++) {
+                for (int s : code[pc].in) {
+                    last[s] = pc;
+                }
+            }
+            for (int s : outputs) {
+                last[s] = Integer.MAX_VALUE;
+            }
+            lastUse = last;
+        }
+        return last;
     }
 
     private static void check(boolean ok, String message) {
@@ -286,6 +303,7 @@ public final class Program implements Serializable {
 
     /** Runs the instructions (those in {@code only}, or all), checking what each op returns. */
     private void execute(NDArray[] slots, boolean[] only, boolean free) {
+        int[] last = free ? lastUse() : null;
         for (int pc = 0; pc < code.length; pc++) {
             if (only != null && !only[pc]) {
                 continue;
@@ -311,7 +329,7 @@ public final class Program implements Serializable {
             }
             if (free) {
                 for (int s : ins.in) {
-                    if (lastUse[s] == pc && s >= nInputs) {
+                    if (last[s] == pc && s >= nInputs) {
                         slots[s] = null;           // let dead intermediates be collected
                     }
                 }

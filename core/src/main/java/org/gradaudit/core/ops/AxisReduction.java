@@ -23,8 +23,23 @@ public abstract class AxisReduction extends Op {
 
     protected final int[] axes;
 
+    /**
+     * {@code axes}: non-negative axes (any order; kept sorted), or null for all axes. An empty
+     * array reduces no axis (as {@link Sum}); the static {@code apply} methods map "none given" to
+     * null and accept negative axes.
+     */
     protected AxisReduction(int[] axes) {
-        this.axes = axes == null ? null : axes.clone();
+        if (axes != null) {
+            axes = axes.clone();
+            Arrays.sort(axes);
+            for (int i = 0; i < axes.length; i++) {
+                if (axes[i] < 0 || (i > 0 && axes[i] == axes[i - 1])) {
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ": axes " + Arrays.toString(axes)
+                            + " must be distinct and non-negative (use the static apply for negative axes)");
+                }
+            }
+        }
+        this.axes = axes;
     }
 
     /**

@@ -314,6 +314,116 @@ public final class T {
 
     // ---- reduce and nnet family (owned by that family's change) ----
 
+    /** {@code out} of a reduction of x over {@code axes} (none = all) with the reduced axes put back as broadcastable ones (NumPy's keepdims). */
+    private static Variable keepDims(String opName, Variable x, Variable out, int... axes) {
+        int nd = Errors.requireTensor(opName, 0, x).ndim();
+        boolean[] r = new boolean[nd];
+        int[] norm = axes == null || axes.length == 0 ? null : Errors.normalizeAxes(opName, axes, nd);
+        for (int a = 0; a < nd; a++) {
+            r[a] = norm == null;
+        }
+        if (norm != null) {
+            for (int a : norm) {
+                r[a] = true;
+            }
+        }
+        Object[] pattern = new Object[nd];
+        int k = 0;
+        for (int a = 0; a < nd; a++) {
+            pattern[a] = r[a] ? "x" : (Object) k++;
+        }
+        return dimshuffle(out, pattern);
+    }
+
+    private static Variable keep(boolean keepdims, String opName, Variable x, Variable out, int... axes) {
+        return keepdims ? keepDims(opName, x, out, axes) : out;
+    }
+
+    /** Mean over the given axes (all when none; negatives count from the end); integer input gives floatX. */
+    public static Variable mean(Variable x, int... axes) { return org.gradaudit.core.ops.Mean.apply(x, axes); }
+    public static Variable mean(Variable x, boolean keepdims, int... axes) { return keep(keepdims, "Mean", x, org.gradaudit.core.ops.Mean.apply(x, axes), axes); }
+
+    /** Product over the given axes; its gradient is exact with zeros (see {@link org.gradaudit.core.ops.Prod}). */
+    public static Variable prod(Variable x, int... axes) { return org.gradaudit.core.ops.Prod.apply(x, axes); }
+    public static Variable prod(Variable x, boolean keepdims, int... axes) { return keep(keepdims, "Prod", x, org.gradaudit.core.ops.Prod.apply(x, axes), axes); }
+
+    /** Product of the non-zero elements (0 for a group without any); gradient not implemented, as in Theano. */
+    public static Variable prodWithoutZeros(Variable x, int... axes) { return org.gradaudit.core.ops.ProdWithoutZeros.apply(x, axes); }
+
+    /** Theano's mul_without_zeros, elementwise: {@code x == 0 ? y : y == 0 ? x : x * y}. */
+    public static Variable mulWithoutZeros(Object x, Object y) {
+        Variable[] v = operands(x, y);
+        return org.gradaudit.core.ops.MulWithoutZeros.apply(v[0], v[1]);
+    }
+
+    /** Maximum over the given axes; the gradient goes to every tied maximum (see {@link org.gradaudit.core.ops.ExtremumReduction}). */
+    public static Variable max(Variable x, int... axes) { return org.gradaudit.core.ops.Max.apply(x, axes); }
+    public static Variable max(Variable x, boolean keepdims, int... axes) { return keep(keepdims, "Max", x, org.gradaudit.core.ops.Max.apply(x, axes), axes); }
+
+    /** Minimum over the given axes; the gradient goes to every tied minimum. */
+    public static Variable min(Variable x, int... axes) { return org.gradaudit.core.ops.Min.apply(x, axes); }
+    public static Variable min(Variable x, boolean keepdims, int... axes) { return keep(keepdims, "Min", x, org.gradaudit.core.ops.Min.apply(x, axes), axes); }
+
+    /** {@code [max, argmax]} over the given axes from one op; argmax is int64 and not connected. */
+    public static java.util.List<Variable> maxAndArgmax(Variable x, int... axes) { return org.gradaudit.core.ops.MaxAndArgmax.apply(x, axes); }
+
+    /** int64 index of the first maximum (flat over the reduced axes when several); not differentiable. */
+    public static Variable argmax(Variable x, int... axes) { return org.gradaudit.core.ops.Argmax.apply(x, axes); }
+    public static Variable argmax(Variable x, boolean keepdims, int... axes) { return keep(keepdims, "Argmax", x, org.gradaudit.core.ops.Argmax.apply(x, axes), axes); }
+
+    /** int64 index of the first minimum; not differentiable. */
+    public static Variable argmin(Variable x, int... axes) { return org.gradaudit.core.ops.Argmin.apply(x, axes); }
+    public static Variable argmin(Variable x, boolean keepdims, int... axes) { return keep(keepdims, "Argmin", x, org.gradaudit.core.ops.Argmin.apply(x, axes), axes); }
+
+    /** Bool: all elements non-zero, per group. */
+    public static Variable all(Variable x, int... axes) { return org.gradaudit.core.ops.All.apply(x, axes); }
+    public static Variable all(Variable x, boolean keepdims, int... axes) { return keep(keepdims, "All", x, org.gradaudit.core.ops.All.apply(x, axes), axes); }
+
+    /** Bool: any element non-zero, per group. */
+    public static Variable any(Variable x, int... axes) { return org.gradaudit.core.ops.Any.apply(x, axes); }
+    public static Variable any(Variable x, boolean keepdims, int... axes) { return keep(keepdims, "Any", x, org.gradaudit.core.ops.Any.apply(x, axes), axes); }
+
+    /** Population variance (ddof 0) over the given axes. */
+    public static Variable var(Variable x, int... axes) { return org.gradaudit.core.ops.Var.apply(x, 0, axes); }
+    /** Variance with {@code sum((x - mean)^2) / (n - ddof)}. */
+    public static Variable var(Variable x, int ddof, boolean keepdims, int... axes) { return keep(keepdims, "Var", x, org.gradaudit.core.ops.Var.apply(x, ddof, axes), axes); }
+
+    /** Population standard deviation (ddof 0); its gradient at zero variance is 0 (see {@link org.gradaudit.core.ops.Std}). */
+    public static Variable std(Variable x, int... axes) { return org.gradaudit.core.ops.Std.apply(x, 0, axes); }
+    public static Variable std(Variable x, int ddof, boolean keepdims, int... axes) { return keep(keepdims, "Std", x, org.gradaudit.core.ops.Std.apply(x, ddof, axes), axes); }
+
+    /** Softmax along the last axis. */
+    public static Variable softmax(Variable x) { return org.gradaudit.core.ops.Softmax.apply(x, -1); }
+    /** Softmax along {@code axis} (negative counts from the end), numerically stable. */
+    public static Variable softmax(Variable x, int axis) { return org.gradaudit.core.ops.Softmax.apply(x, axis); }
+    /** Log-softmax along the last axis. */
+    public static Variable logSoftmax(Variable x) { return org.gradaudit.core.ops.LogSoftmax.apply(x, -1); }
+    /** Log-softmax along {@code axis}, numerically stable. */
+    public static Variable logSoftmax(Variable x, int axis) { return org.gradaudit.core.ops.LogSoftmax.apply(x, axis); }
+
+    /**
+     * Categorical cross-entropy along the last axis: {@code -sum(targets * log(probs), -1)}, with
+     * one-hot or probability targets of probs' shape (Theano's categorical_crossentropy with a
+     * coding distribution). Both arguments are differentiable; a composition of elementwise ops
+     * and a sum, so its gradient is theirs ({@code -targets / probs} and {@code -log(probs)}).
+     */
+    public static Variable categoricalCrossentropy(Object probs, Object targets) {
+        Variable[] v = operands(probs, targets);
+        return categoricalCrossentropy(v[0], v[1], -1);
+    }
+
+    /** Categorical cross-entropy along {@code axis}: {@code -sum(targets * log(probs), axis)}. */
+    public static Variable categoricalCrossentropy(Variable probs, Variable targets, int axis) {
+        int nd = Errors.requireTensor("categoricalCrossentropy", 0, probs).ndim();
+        int tnd = Errors.requireTensor("categoricalCrossentropy", 1, targets).ndim();
+        if (tnd != nd) {
+            throw new IllegalArgumentException("categoricalCrossentropy: input 1 (targets) has ndim " + tnd
+                    + " but input 0 (probs) has ndim " + nd + "; targets must have probs' shape (one-hot or"
+                    + " probabilities along the class axis)");
+        }
+        return neg(org.gradaudit.core.ops.Sum.apply(mul(targets, log(probs)), axis));
+    }
+
     // ---- shape and index family (owned by that family's change) ----
 
     // ---- blas and linalg family (owned by that family's change) ----

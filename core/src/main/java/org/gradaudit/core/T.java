@@ -7,6 +7,26 @@ import org.gradaudit.core.ops.Dot;
 import org.gradaudit.core.ops.Elemwise;
 import org.gradaudit.core.ops.ScalarOp;
 import org.gradaudit.core.ops.Sum;
+import org.gradaudit.core.ops.ARange;
+import org.gradaudit.core.ops.AdvancedIncSubtensor;
+import org.gradaudit.core.ops.AdvancedIncSubtensor1;
+import org.gradaudit.core.ops.AdvancedSubtensor;
+import org.gradaudit.core.ops.AdvancedSubtensor1;
+import org.gradaudit.core.ops.Alloc;
+import org.gradaudit.core.ops.Flatten;
+import org.gradaudit.core.ops.IncSubtensor;
+import org.gradaudit.core.ops.Join;
+import org.gradaudit.core.ops.PermuteRowElements;
+import org.gradaudit.core.ops.Rebroadcast;
+import org.gradaudit.core.ops.Reshape;
+import org.gradaudit.core.ops.ScalarFromTensor;
+import org.gradaudit.core.ops.Shape;
+import org.gradaudit.core.ops.Slice;
+import org.gradaudit.core.ops.SpecifyShape;
+import org.gradaudit.core.ops.Split;
+import org.gradaudit.core.ops.Subtensor;
+import org.gradaudit.core.ops.TensorFromScalar;
+import org.gradaudit.core.ops.Tile;
 
 /**
  * The tensor façade, like {@code theano.tensor as T}: variable constructors per dtype, constants,
@@ -425,6 +445,373 @@ public final class T {
     }
 
     // ---- shape and index family (owned by that family's change) ----
+
+    /** {@code shape(x)}: x's lengths as an int64 vector (not connected to x). */
+    public static Variable shape(Variable x) {
+        return Shape.apply(x);
+    }
+
+    /** {@code x.shape[i]}: an int64 0-d tensor; negative i counts from the end. */
+    public static Variable shape(Variable x, int i) {
+        int nd = Errors.requireTensor("shape", 0, x).ndim();
+        int a = i < 0 ? i + nd : i;
+        if (a < 0 || a >= nd) {
+            throw Errors.axisOutOfRange("shape", i, nd);
+        }
+        return Subtensor.apply(Shape.apply(x), a);
+    }
+
+    /**
+     * An int64 vector from ints and 0-d integer variables (Theano's {@code as_tensor} of a shape
+     * tuple): a constant when all entries are ints, else a {@link Join} of the entries.
+     */
+    public static Variable makeVector(Object... entries) {
+        return stackShape(Arrays.asList(entries));
+    }
+
+    /** Same as {@link #makeVector}, from a list. */
+    public static Variable stackShape(java.util.List<?> entries) {
+        boolean allConst = true;
+        for (Object e : entries) {
+            allConst &= e instanceof Integer || e instanceof Long;
+        }
+        if (allConst) {
+            double[] d = new double[entries.size()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = ((Number) entries.get(i)).longValue();
+            }
+            return constant(NDArray.of(DType.INT64, new int[] {d.length}, d));
+        }
+        java.util.List<Variable> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Object e = entries.get(i);
+            Variable v = e instanceof Variable ? (Variable) e : constant(((Number) e).longValue(), DType.INT64);
+            TensorType t = Errors.requireTensor("makeVector", i, v);
+            if (t.ndim() != 0 || !t.dtype().isInteger()) {
+                throw new IllegalArgumentException("makeVector: entry " + i + " (" + v + ") has type " + t
+                        + "; an int or a 0-d integer variable is required");
+            }
+            parts.add(dimshuffle(cast(v, DType.INT64), "x"));
+        }
+        return Join.apply(0, parts);
+    }
+
+    private static Constant intVector(int... values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return new Constant(TensorType.of(DType.INT64, 1), NDArray.of(DType.INT64, new int[] {d.length}, d), null);
+    }
+
+    /** x unchanged after a run-time check that its shape is {@code shape} (-1: any length). */
+    public static Variable specifyShape(Variable x, int... shape) {
+        return SpecifyShape.apply(x, intVector(shape));
+    }
+
+    public static Variable specifyShape(Variable x, Variable shape) {
+        return SpecifyShape.apply(x, shape);
+    }
+
+    /** {@code reshape(x, shape)} with constant lengths; one may be -1 (inferred). */
+    public static Variable reshape(Variable x, int... shape) {
+        return Reshape.apply(x, constant(NDArray.of(DType.INT64, new int[] {shape.length},
+                Arrays.stream(shape).asDoubleStream().toArray())));
+    }
+
+    /**
+     * {@code reshape(x, shape)} with an integer vector: a constant, {@code shape(y)}, or a
+     * {@link #makeVector} of ints and symbolic lengths (its length is then known).
+     */
+    public static Variable reshape(Variable x, Variable shape) {
+        if (shape.owner() != null && shape.owner().op() instanceof Join && shape.ndim() == 1) {
+            return new Reshape(shape.owner().inputs().size()).makeNode(x, shape).out();
+        }
+        return Reshape.apply(x, shape);
+    }
+
+    /** {@code reshape(x, shape)} with a symbolic shape vector of known length {@code ndim}. */
+    public static Variable reshape(Variable x, Variable shape, int ndim) {
+        return new Reshape(ndim).makeNode(x, shape).out();
+    }
+
+    /** All elements in a vector (C order). */
+    public static Variable flatten(Variable x) {
+        return flatten(x, 1);
+    }
+
+    /** Keeps the first ndim-1 axes and collapses the rest (Theano's {@code flatten(x, ndim)}). */
+    public static Variable flatten(Variable x, int ndim) {
+        return new Flatten(ndim).makeNode(x).out();
+    }
+
+    private static Variable rebroadcast(Variable x, int[] axes, boolean flag) {
+        int nd = Errors.requireTensor("Rebroadcast", 0, x).ndim();
+        int[] a = new int[axes.length];
+        boolean[] f = new boolean[axes.length];
+        for (int i = 0; i < axes.length; i++) {
+            a[i] = axes[i] < 0 ? axes[i] + nd : axes[i];
+            if (a[i] < 0 || a[i] >= nd) {
+                throw Errors.axisOutOfRange("Rebroadcast", axes[i], nd);
+            }
+            f[i] = flag;
+        }
+        return new Rebroadcast(a, f).makeNode(x).out();
+    }
+
+    /** x with the given axes no longer broadcastable. */
+    public static Variable unbroadcast(Variable x, int... axes) {
+        return rebroadcast(x, axes, false);
+    }
+
+    /** x with the given axes broadcastable (checked to have length 1 at run time). */
+    public static Variable addBroadcast(Variable x, int... axes) {
+        return rebroadcast(x, axes, true);
+    }
+
+    /** x with exactly the broadcastable pattern {@code b}; x itself when it already has it. */
+    public static Variable patternbroadcast(Variable x, boolean[] b) {
+        boolean[] xb = Errors.requireTensor("patternbroadcast", 0, x).broadcastable();
+        if (xb.length != b.length) {
+            throw new IllegalArgumentException("patternbroadcast: input 0 has ndim " + xb.length + " but the pattern "
+                    + Arrays.toString(b) + " has " + b.length + " entries");
+        }
+        java.util.List<Integer> axes = new java.util.ArrayList<>();
+        for (int a = 0; a < b.length; a++) {
+            if (xb[a] != b[a]) {
+                axes.add(a);
+            }
+        }
+        if (axes.isEmpty()) {
+            return x;
+        }
+        int[] a = axes.stream().mapToInt(Integer::intValue).toArray();
+        boolean[] f = new boolean[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = b[a[i]];
+        }
+        return new Rebroadcast(a, f).makeNode(x).out();
+    }
+
+    /** {@code value} broadcast to the given constant shape. */
+    public static Variable alloc(Object value, int... shape) {
+        Variable[] s = new Variable[shape.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = constant(shape[i], DType.INT64);
+        }
+        return alloc(value, s);
+    }
+
+    /** {@code value} broadcast to the shape given by 0-d integer variables. */
+    public static Variable alloc(Object value, Variable... shape) {
+        return Alloc.apply(asTensor(value), Arrays.asList(shape));
+    }
+
+    /** {@code arange(0, stop, 1)}. */
+    public static Variable arange(Object stop) {
+        return arange(0, stop, 1);
+    }
+
+    public static Variable arange(Object start, Object stop) {
+        return arange(start, stop, 1);
+    }
+
+    /**
+     * {@code arange(start, stop, step)}; the dtype is the upcast of the operands' (Java ints are
+     * int64, doubles floatX).
+     */
+    public static Variable arange(Object start, Object stop, Object step) {
+        Variable[] v = {asTensor(start), asTensor(stop), asTensor(step)};
+        return ARange.apply(v[0], v[1], v[2], DType.upcast(v[0].dtype(), v[1].dtype(), v[2].dtype()));
+    }
+
+    public static Variable arange(Object start, Object stop, Object step, DType dtype) {
+        return ARange.apply(asTensor(start), asTensor(stop), asTensor(step), dtype);
+    }
+
+    /** Concatenation along {@code axis} (negative counts from the end). */
+    public static Variable join(int axis, Variable... xs) {
+        return Join.apply(axis, Arrays.asList(xs));
+    }
+
+    public static Variable join(int axis, java.util.List<Variable> xs) {
+        return Join.apply(axis, xs);
+    }
+
+    /** Cuts x along {@code axis} into pieces of the given (constant) sizes. */
+    public static java.util.List<Variable> split(Variable x, int[] sizes, int axis) {
+        int nd = Errors.requireTensor("Split", 0, x).ndim();
+        int a = axis < 0 ? axis + nd : axis;
+        if (a < 0 || a >= nd) {
+            throw Errors.axisOutOfRange("Split", axis, nd);
+        }
+        return new Split(sizes, a).makeNode(x).outputs();
+    }
+
+    /**
+     * Stacks tensors of equal shape along a new axis {@code axis} (NumPy's stack; Theano's
+     * {@code stack}: a {@link Join} of the inputs with a new length-1 axis inserted).
+     */
+    public static Variable stack(java.util.List<Variable> xs, int axis) {
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException("stack: at least one input is required");
+        }
+        int nd = Errors.requireTensor("stack", 0, xs.get(0)).ndim();
+        int a = axis < 0 ? axis + nd + 1 : axis;
+        if (a < 0 || a > nd) {
+            throw Errors.axisOutOfRange("stack", axis, nd + 1);
+        }
+        java.util.List<Variable> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < xs.size(); i++) {
+            Variable x = xs.get(i);
+            if (Errors.requireTensor("stack", i, x).ndim() != nd) {
+                throw new IllegalArgumentException("stack: input " + i + " has ndim " + x.ndim() + " but input 0 has ndim "
+                        + nd + "; all inputs must have the same ndim");
+            }
+            Object[] p = new Object[nd + 1];
+            for (int k = 0, j = 0; k <= nd; k++) {
+                p[k] = k == a ? "x" : (Object) j++;
+            }
+            parts.add(dimshuffle(x, p));
+        }
+        return Join.apply(a, parts);
+    }
+
+    /** {@link #stack(java.util.List, int)} along axis 0. */
+    public static Variable stack(Variable... xs) {
+        return stack(Arrays.asList(xs), 0);
+    }
+
+    /** NumPy's tile with constant repetitions. */
+    public static Variable tile(Variable x, int... reps) {
+        return new Tile(reps).makeNode(x).out();
+    }
+
+    /** The 0-d identity conversion of Theano's {@code scalar_from_tensor}. */
+    public static Variable scalarFromTensor(Variable x) {
+        return new ScalarFromTensor().makeNode(x).out();
+    }
+
+    /** The 0-d identity conversion of Theano's {@code tensor_from_scalar}. */
+    public static Variable tensorFromScalar(Variable x) {
+        return new TensorFromScalar().makeNode(x).out();
+    }
+
+    /** {@code :}, a whole axis. */
+    public static Slice slice() {
+        return Slice.ALL;
+    }
+
+    /** {@code start:stop}; each bound null, an int or a 0-d integer variable. */
+    public static Slice slice(Object start, Object stop) {
+        return new Slice(start, stop, null);
+    }
+
+    /** {@code start:stop:step}; each component null, an int or a 0-d integer variable. */
+    public static Slice slice(Object start, Object stop, Object step) {
+        return new Slice(start, stop, step);
+    }
+
+    private static boolean isIndexArray(Object e) {
+        return e instanceof int[] || e instanceof long[] || e instanceof NDArray
+                || (e instanceof Variable && ((Variable) e).isTensor() && ((Variable) e).ndim() > 0);
+    }
+
+    private static Variable indexArray(Object e) {
+        if (e instanceof int[]) {
+            return intVector((int[]) e);
+        }
+        if (e instanceof long[]) {
+            return constant(NDArray.of(DType.INT64, new int[] {((long[]) e).length},
+                    Arrays.stream((long[]) e).asDoubleStream().toArray()));
+        }
+        return asTensor(e);
+    }
+
+    /**
+     * NumPy indexing {@code x[idx...]}: ints, 0-d integer variables and {@link Slice}s give basic
+     * indexing ({@link Subtensor}); integer arrays ({@code int[]}, {@code long[]}, integer
+     * NDArrays or variables) give advanced indexing: one on axis 0 is {@link AdvancedSubtensor1},
+     * several on the leading axes {@link AdvancedSubtensor}. Mixing both kinds is not supported.
+     */
+    public static Variable get(Variable x, Object... idx) {
+        int nAdv = 0;
+        for (Object e : idx) {
+            nAdv += isIndexArray(e) ? 1 : 0;
+        }
+        if (nAdv == 0) {
+            return Subtensor.apply(x, idx);
+        }
+        if (nAdv != idx.length) {
+            throw new IllegalArgumentException("get: index " + Arrays.toString(idx) + " mixes integer arrays with"
+                    + " ints/slices; only all-basic or all-array indices are supported (see AdvancedSubtensor)");
+        }
+        Variable[] v = new Variable[idx.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = indexArray(idx[i]);
+        }
+        return v.length == 1 && v[0].ndim() == 1 ? AdvancedSubtensor1.apply(x, v[0]) : AdvancedSubtensor.apply(x, v);
+    }
+
+    /** {@code x[idx] += y} on a copy; {@code sub} is {@code x.get(idx)} (Theano's inc_subtensor). */
+    public static Variable incSubtensor(Variable sub, Object y) {
+        return IncSubtensor.apply(sub, y, false);
+    }
+
+    /** {@code x[idx] = y} on a copy; {@code sub} is {@code x.get(idx)} (Theano's set_subtensor). */
+    public static Variable setSubtensor(Variable sub, Object y) {
+        return IncSubtensor.apply(sub, y, true);
+    }
+
+    /** {@code x[ilist]} along axis 0. */
+    public static Variable advancedSubtensor1(Variable x, Object ilist) {
+        return AdvancedSubtensor1.apply(x, indexArray(ilist));
+    }
+
+    /** {@code x[ilist] += y} on a copy (repeats accumulate). */
+    public static Variable advancedIncSubtensor1(Variable x, Object y, Object ilist) {
+        return new AdvancedIncSubtensor1(false).makeNode(x, asTensor(y, x), indexArray(ilist)).out();
+    }
+
+    /** {@code x[ilist] = y} on a copy (with repeats, the last write wins). */
+    public static Variable advancedSetSubtensor1(Variable x, Object y, Object ilist) {
+        return new AdvancedIncSubtensor1(true).makeNode(x, asTensor(y, x), indexArray(ilist)).out();
+    }
+
+    /** {@code x[i0, ..., ik]} with integer arrays on the leading axes (see {@link AdvancedSubtensor}). */
+    public static Variable advancedSubtensor(Variable x, Object... idx) {
+        Variable[] v = new Variable[idx.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = indexArray(idx[i]);
+        }
+        return AdvancedSubtensor.apply(x, v);
+    }
+
+    private static Variable advancedInc(boolean set, Variable x, Object y, Object... idx) {
+        java.util.List<Variable> in = new java.util.ArrayList<>();
+        in.add(x);
+        in.add(asTensor(y, x));
+        for (Object e : idx) {
+            in.add(indexArray(e));
+        }
+        return new AdvancedIncSubtensor(set).makeNode(in).out();
+    }
+
+    /** {@code x[i0, ..., ik] += y} on a copy (repeated positions accumulate). */
+    public static Variable advancedIncSubtensor(Variable x, Object y, Object... idx) {
+        return advancedInc(false, x, y, idx);
+    }
+
+    /** {@code x[i0, ..., ik] = y} on a copy (the last write wins). */
+    public static Variable advancedSetSubtensor(Variable x, Object y, Object... idx) {
+        return advancedInc(true, x, y, idx);
+    }
+
+    /** Theano's {@code permute_row_elements(x, y, inverse)}. */
+    public static Variable permuteRowElements(Variable x, Object y, boolean inverse) {
+        Variable p = y instanceof int[] ? intVector((int[]) y) : asTensor(y);
+        return PermuteRowElements.apply(x, p, inverse);
+    }
 
     // ---- blas and linalg family (owned by that family's change) ----
 }

@@ -89,6 +89,23 @@ public class Variable implements Serializable {
 
     // ---- shape and index family: fluent get(...), shape(i), reshape(...), flatten() ----
 
+    /** NumPy indexing (see {@link T#get}): ints, {@link T#slice} objects, integer arrays. */
+    public Variable get(Object... idx) { return T.get(this, idx); }
+
+    /** The shape as an int64 vector. */
+    public Variable shape() { return T.shape(this); }
+
+    /** {@code x.shape[i]} as an int64 0-d tensor. */
+    public Variable shape(int i) { return T.shape(this, i); }
+
+    public Variable reshape(int... shape) { return T.reshape(this, shape); }
+
+    public Variable reshape(Variable shape) { return T.reshape(this, shape); }
+
+    public Variable flatten() { return T.flatten(this); }
+
+    public Variable flatten(int ndim) { return T.flatten(this, ndim); }
+
     /** Theano-like string: the name if any, else {@code Op.out} or the type. */
     @Override
     public String toString() {

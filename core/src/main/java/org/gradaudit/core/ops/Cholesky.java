@@ -22,7 +22,7 @@ import org.gradaudit.core.tensor.Linalg;
  * <p>R-op: {@code dL = L Phi(L^-1 E(dA) L^-T)}; L-op: {@code gA = E^T(L^-T Phi(L^T gL) L^-1)},
  * where {@code Phi(X) = tril(X, -1) + diag(X)/2} and {@code E^T(S) = tril(S) + tril(S^T, -1)} is
  * E's adjoint. Murray, "Differentiation of the Cholesky decomposition", arXiv:1602.07527 (2016),
- * eqs. 8 and 10; the L-op is the R-op's transpose because Phi is self-adjoint. The inverses are
+ * the forward-mode and reverse-mode rules; the L-op is the R-op's transpose because Phi is self-adjoint. The inverses are
  * Solve ops, so second derivatives compose.
  *
  * <p>Errors, never NaN: non-square input; a matrix that is not positive definite.

@@ -23,7 +23,7 @@ import org.gradaudit.core.tensor.Linalg;
  * {@code F_ij = 1/(w_j - w_i)} off the diagonal and 0 on it ({@link InverseGaps}). L-op:
  * {@code gA = E^T(V (diag(gw) + F * (V^T gV)) V^T)} with {@code E^T(S) = tril(S) + tril(S^T, -1)}.
  * Giles 2008, sec. 3.1 (eigenvalues and eigenvectors of a symmetric matrix); Seeger et al.,
- * "Auto-differentiating linear algebra", arXiv:1710.08717, sec. 3.
+ * "Auto-differentiating linear algebra", arXiv:1710.08717 (symmetric eigendecomposition).
  *
  * <p>Assumes distinct eigenvalues: the eigenvectors of a repeated eigenvalue are not unique and
  * have no derivative. The eigenvalues alone stay differentiable (the rule needs F only when gV or

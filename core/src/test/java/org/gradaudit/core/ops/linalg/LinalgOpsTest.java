@@ -337,7 +337,7 @@ class LinalgOpsTest {
 
     @Test
     void hessianOfLogDetIsMinusInverseKronecker() {
-        // d^2 log det A / dA_ij dA_kl = -(A^-1)_li (A^-1)_jk: checked at one entry pair by the Hessian of det
+        // d^2 log det A / dA_ij dA_kl = -(A^-1)_li (A^-1)_jk: the row (i, j) = (0, 1) of that Hessian, by grad of grad
         NDArray p = random(15, 2, 2, 2);
         NDArray inv = eval1(List.of(a), T.matrixInverse(a), p);
         Variable logdet = T.log(T.det(a));

@@ -17,7 +17,7 @@ import org.gradaudit.core.tensor.Linalg;
  * 0 x 0 matrix.
  *
  * <p>L-op: {@code gA = g d A^-T}; R-op: {@code dd = d tr(A^-1 dA) = d sum(A^-T * dA)} (Jacobi's
- * formula; Giles 2008, sec. 2.2.4). Built from {@link MatrixInverse}, so second derivatives
+ * formula; Giles 2008, "determinant"). Built from {@link MatrixInverse}, so second derivatives
  * compose.
  *
  * <p>Special case: det of a singular matrix is a value (0, or a rounding residue), not an error;

@@ -22,7 +22,7 @@ import org.gradaudit.core.tensor.Linalg;
  * <p>R-op with {@code P = V^T E(dA) V}: {@code dw = diag(P)}, {@code dV = V (F * P)}, where
  * {@code F_ij = 1/(w_j - w_i)} off the diagonal and 0 on it ({@link InverseGaps}). L-op:
  * {@code gA = E^T(V (diag(gw) + F * (V^T gV)) V^T)} with {@code E^T(S) = tril(S) + tril(S^T, -1)}.
- * Giles 2008, sec. 3.1 (eigenvalues and eigenvectors of a symmetric matrix); Seeger et al.,
+ * Giles 2008 (eigenvalues and eigenvectors of a symmetric matrix); Seeger et al.,
  * "Auto-differentiating linear algebra", arXiv:1710.08717 (symmetric eigendecomposition).
  *
  * <p>Assumes distinct eigenvalues: the eigenvectors of a repeated eigenvalue are not unique and

@@ -16,7 +16,7 @@ import org.gradaudit.core.tensor.Linalg;
  *
  * <p>L-op: {@code gA = -X^T gX X^T}; R-op: {@code dX = -X dA X}. Both follow from differentiating
  * {@code A X = I}: {@code dA X + A dX = 0} (Giles, "An extended collection of matrix derivative
- * results for forward and reverse mode AD", 2008, sec. 2.2.3). Built from X itself and Dot, so the
+ * results for forward and reverse mode AD", 2008, "inverse"). Built from X itself and Dot, so the
  * second derivative is the same rule again.
  *
  * <p>Errors, never NaN: a non-square input, and a matrix singular to working precision (an LU pivot

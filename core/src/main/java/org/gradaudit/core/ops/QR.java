@@ -23,7 +23,8 @@ import org.gradaudit.core.tensor.Linalg;
  * {@code M = R gR^T - gQ^T Q}: {@code gA = (gQ + Q copyltu(M)) R^-T}, where
  * {@code copyltu(M) = tril(M) + tril(M, -1)^T}. Walter and Lehmann, "Algorithmic differentiation of
  * linear algebra functions with application in optimum experimental design", 2012 (forward);
- * Liao et al., "Differentiable programming tensor networks", arXiv:1903.09650, sec. on QR (reverse; also the reverse rule of PyTorch's reduced QR). Q's
+ * Liao et al., "Differentiable programming tensor networks", arXiv:1903.09650
+ * (reverse; PyTorch's reduced-QR backward has the same form). Q's
  * columns are orthonormal, so {@code Q^T dQ = Omega} is antisymmetric and {@code dR R^-1 = C - Omega}
  * upper triangular: that split determines both. The rules are defined for square and tall A only.
  *

@@ -18,7 +18,7 @@ import org.gradaudit.core.tensor.Linalg;
  * matrix (n, k), by LU with partial pivoting (EJML).
  *
  * <p>L-op: {@code gb = A^-T g}, {@code gA = -gb x^T}; R-op: {@code dx = A^-1 (db - dA x)}.
- * From {@code dA x + A dx = db} (Giles 2008, sec. 2.3.1). Built from Solve, Dot and Outer, so
+ * From {@code dA x + A dx = db} (Giles 2008, "linear equations"). Built from Solve, Dot and Outer, so
  * second derivatives compose.
  *
  * <p>Errors, never NaN: non-square A, mismatched rows of b, A singular to working precision.

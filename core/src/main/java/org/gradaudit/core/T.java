@@ -814,4 +814,61 @@ public final class T {
     }
 
     // ---- blas and linalg family (owned by that family's change) ----
+
+    /** {@code outer(x, y)_ij = x_i y_j} for vectors (see {@link org.gradaudit.core.ops.Outer}). */
+    public static Variable outer(Object x, Object y) {
+        Variable[] v = operands(x, y);
+        return org.gradaudit.core.ops.Outer.apply(v[0], v[1]);
+    }
+
+    /** Contracts the last {@code n} axes of a with the first n of b (NumPy's {@code tensordot(a, b, n)}). */
+    public static Variable tensordot(Object a, Object b, int n) {
+        Variable[] v = operands(a, b);
+        return org.gradaudit.core.ops.TensorDot.apply(v[0], v[1], n);
+    }
+
+    /** Contracts axis {@code axesA[i]} of a with axis {@code axesB[i]} of b; output: a's free axes, then b's. */
+    public static Variable tensordot(Object a, Object b, int[] axesA, int[] axesB) {
+        Variable[] v = operands(a, b);
+        return org.gradaudit.core.ops.TensorDot.apply(v[0], v[1], axesA, axesB);
+    }
+
+    /** Batched matrix product (B, m, k) x (B, k, n) -> (B, m, n) (see {@link org.gradaudit.core.ops.BatchedDot}). */
+    public static Variable batchedDot(Object a, Object b) {
+        Variable[] v = operands(a, b);
+        return org.gradaudit.core.ops.BatchedDot.apply(v[0], v[1]);
+    }
+
+    /** {@code A^-1} (see {@link org.gradaudit.core.ops.MatrixInverse}). */
+    public static Variable matrixInverse(Variable a) {
+        return org.gradaudit.core.ops.MatrixInverse.apply(a);
+    }
+
+    /** {@code det(A)} (see {@link org.gradaudit.core.ops.Det}). */
+    public static Variable det(Variable a) {
+        return org.gradaudit.core.ops.Det.apply(a);
+    }
+
+    /** The x with {@code A x = b}, b a vector or a matrix (see {@link org.gradaudit.core.ops.Solve}). */
+    public static Variable solve(Variable a, Variable b) {
+        return org.gradaudit.core.ops.Solve.apply(a, b);
+    }
+
+    /** Lower Cholesky factor of the symmetric matrix of A's lower triangle (see {@link org.gradaudit.core.ops.Cholesky}). */
+    public static Variable cholesky(Variable a) {
+        return org.gradaudit.core.ops.Cholesky.apply(a);
+    }
+
+    /**
+     * {@code [w, V]}: eigenvalues ascending and eigenvectors (columns, largest-magnitude entry
+     * positive) of the symmetric matrix of A's lower triangle (see {@link org.gradaudit.core.ops.Eigh}).
+     */
+    public static java.util.List<Variable> eigh(Variable a) {
+        return org.gradaudit.core.ops.Eigh.apply(a);
+    }
+
+    /** {@code [Q, R]}: reduced QR of an (m, n) matrix, m >= n, diag(R) > 0 (see {@link org.gradaudit.core.ops.QR}). */
+    public static java.util.List<Variable> qr(Variable a) {
+        return org.gradaudit.core.ops.QR.apply(a);
+    }
 }

@@ -160,4 +160,22 @@ class OpsForwardTest {
         assertEquals(Double.POSITIVE_INFINITY, DType.FLOAT16.coerce(65520.0), 0);
         assertEquals(Math.scalb(1.0, -24), DType.FLOAT16.coerce(Math.scalb(1.0, -24)), 0);   // smallest subnormal
     }
+
+    @Test
+    void comparisonsAndLogicalOpsGiveBoolsAndAreNotConnected() {
+        NDArray lt = binary(T.lt(x, y));
+        assertEquals(DType.BOOL, lt.dtype());
+        assertValues(new double[] {0, 0, 0}, lt, 0);
+        assertValues(new double[] {1, 1, 1}, binary(T.gt(x, y)), 0);
+        assertValues(new double[] {1, 0, 1}, binary(T.le(x, T.mul(y, 2.0))), 0);
+        assertValues(new double[] {1, 1, 1}, binary(T.ge(x, y)), 0);
+        assertValues(new double[] {0, 0, 0}, binary(T.eq(x, y)), 0);
+        assertValues(new double[] {1, 1, 1}, binary(T.neq(x, y)), 0);
+        Variable p = T.gt(x, 1.5);
+        Variable q = T.lt(y, 0.0);
+        assertValues(new double[] {0, 0, 1}, binary(T.and(p, T.not(q))), 0);
+        assertValues(new double[] {0, 1, 1}, binary(T.or(p, q)), 0);
+        assertValues(new double[] {0, 0, 1}, binary(T.xor(p, q)), 0);
+        assertThrows(DisconnectedInputError.class, () -> Gradient.grad(T.sum(T.cast(T.gt(x, 0.0), DType.FLOAT64)), x));
+    }
 }

@@ -427,6 +427,10 @@ public final class T {
      * coding distribution). Both arguments are differentiable; a composition of elementwise ops
      * and a sum, so its gradient is theirs ({@code -targets / probs} and {@code -log(probs)}).
      */
+    /**
+     * Categorical cross-entropy over the last axis. Targets are one-hot or probabilities of probs'
+     * shape, or, for a matrix of probabilities, an integer vector of class labels (one per row).
+     */
     public static Variable categoricalCrossentropy(Object probs, Object targets) {
         Variable[] v = operands(probs, targets);
         return categoricalCrossentropy(v[0], v[1], -1);
@@ -436,6 +440,10 @@ public final class T {
     public static Variable categoricalCrossentropy(Variable probs, Variable targets, int axis) {
         int nd = Errors.requireTensor("categoricalCrossentropy", 0, probs).ndim();
         int tnd = Errors.requireTensor("categoricalCrossentropy", 1, targets).ndim();
+        if (nd == 2 && tnd == 1 && targets.dtype().isInteger()) {
+            // integer labels: -log(probs[i, labels[i]]); the labels are not differentiated
+            return neg(log(advancedSubtensor(probs, arange(shape(probs, 0)), targets)));
+        }
         if (tnd != nd) {
             throw new IllegalArgumentException("categoricalCrossentropy: input 1 (targets) has ndim " + tnd
                     + " but input 0 (probs) has ndim " + nd + "; targets must have probs' shape (one-hot or"

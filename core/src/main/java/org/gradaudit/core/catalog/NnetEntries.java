@@ -46,6 +46,13 @@ final class NnetEntries {
                 .reference(in -> crossentropyRef(in[0].toDoubleArray(), in[1].toDoubleArray(), in[0].shape(in[0].ndim() - 1)))
                 .note("-sum(targets * log(probs), -1); probability targets (not normalised: the rule does not"
                         + " assume it), both inputs differentiated").build());
+        r.add(CatalogEntry.builder("categorical_crossentropy_labels", "nnet",
+                        in -> T.categoricalCrossentropy(in.get(0), T.constant(
+                                NDArray.of(org.gradaudit.core.DType.INT64, new int[] {3}, 2, 0, 3))))
+                .input(probs).shapes(M)
+                .reference(in -> new double[] {-Math.log(in[0].get(0, 2)), -Math.log(in[0].get(1, 0)),
+                        -Math.log(in[0].get(2, 3))})
+                .note("-log(probs[i, labels[i]]) with constant int64 labels [2, 0, 3]").build());
         r.add(CatalogEntry.builder("softmax_crossentropy", "nnet",
                         in -> T.categoricalCrossentropy(T.softmax(in.get(0)), in.get(1)))
                 .input(logits).input(targets).shapes(M, M).shapes(new int[] {5}, new int[] {5})

@@ -121,12 +121,23 @@ public final class Gradient {
     // jacobian, hessian, subgraph_grad, format_as
 
     /**
-     * The Jacobian of a 0- or 1-d {@code expression}: for a vector of length n and each wrt w, a
-     * tensor of shape {@code (n,) + w.shape} whose row i is the gradient of {@code expression[i]};
-     * for a scalar, the gradient. {@code options} supplies considerConstant and disconnectedInputs.
+     * The Jacobian of {@code expression} with respect to each wrt w: a tensor of shape
+     * {@code expression.shape + w.shape} whose element [i..., j...] is d expression[i...] / d w[j...];
+     * for a scalar expression, the gradient. {@code options} supplies considerConstant and
+     * disconnectedInputs (under IGNORE a disconnected wrt gets zeros of the full shape). Rows are
+     * computed one at a time; see {@link #jacobian(Variable, List, GradOptions, boolean)}.
      */
     public static List<Variable> jacobian(Variable expression, List<Variable> wrt, GradOptions options) {
-        return Jacobians.jacobian(expression, wrt, options);
+        return Jacobians.jacobian(expression, wrt, options, false);
+    }
+
+    /**
+     * The Jacobian, with {@code vectorize} computing all rows at once as one batched L-op with an
+     * identity cotangent (the graph-vectorization transform) instead of a loop over rows.
+     */
+    public static List<Variable> jacobian(Variable expression, List<Variable> wrt, GradOptions options,
+            boolean vectorize) {
+        return Jacobians.jacobian(expression, wrt, options, vectorize);
     }
 
     public static List<Variable> jacobian(Variable expression, List<Variable> wrt) {

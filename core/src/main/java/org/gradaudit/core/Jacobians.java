@@ -2,34 +2,47 @@ package org.gradaudit.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gradaudit.core.graph.Vectorize;
 import org.gradaudit.core.ops.EyeLike;
 import org.gradaudit.core.ops.MapOp;
 
 /**
  * jacobian, hessian and Hessian-vector products (Theano's and PyTensor's algorithms).
- * The Jacobian of a vector expression is a loop over rows: row i is the L-op of the expression
- * with the one-hot cotangent e_i, evaluated by {@link MapOp} over the rows of the identity.
+ * Row i of the Jacobian of a (flattened) expression is its L-op with the one-hot cotangent e_i:
+ * either a loop over the rows of the identity ({@link MapOp}) or one batched L-op over all of them
+ * ({@link Vectorize}); expressions of any ndim give results of shape
+ * {@code expression.shape + wrt.shape}.
  */
 final class Jacobians {
     private Jacobians() {}
 
-    static List<Variable> jacobian(Variable expression, List<Variable> wrt, GradOptions options) {
+    static List<Variable> jacobian(Variable expression, List<Variable> wrt, GradOptions options, boolean vectorize) {
         if (expression == null || !expression.isTensor()) {
             throw new IllegalArgumentException("jacobian expects a tensor Variable as expression, got " + expression);
-        }
-        if (expression.ndim() > 1) {
-            throw new IllegalArgumentException("jacobian expects a 0- or 1-dimensional expression, got ndim "
-                    + expression.ndim() + " (" + expression + "); flatten it first");
         }
         GradOptions base = options.toBuilder().knownGrads(new java.util.LinkedHashMap<>()).build();
         if (expression.ndim() == 0) {
             return Gradient.grad(expression, wrt, base);
         }
-        DType dtype = expression.dtype().isFloat() ? expression.dtype() : DType.FLOATX;
+        Variable flat = expression.ndim() == 1 ? expression : T.flatten(expression);
+        DType dtype = flat.dtype().isFloat() ? flat.dtype() : DType.FLOATX;
         Variable row = TensorType.of(dtype, 1).make("row_cotangent");
-        List<Variable> rows = Gradient.lop(List.of(expression), wrt, List.of(row), base);
-        Variable eye = new EyeLike(dtype).makeNode(expression).out();
-        return MapOp.map(List.of(row), List.of(eye), rows);
+        List<Variable> rows = Gradient.lop(List.of(flat), wrt, List.of(row), base);
+        Variable eye = new EyeLike(dtype).makeNode(flat).out();
+        // row i of J is the L-op with the one-hot cotangent e_i: all rows at once by vectorizing
+        // the L-op over the rows of the identity, or one row at a time by a loop
+        List<Variable> js = vectorize ? Vectorize.vectorize(rows, java.util.Map.of(row, eye))
+                : MapOp.map(List.of(row), List.of(eye), rows);
+        if (expression.ndim() == 1) {
+            return js;
+        }
+        List<Variable> shaped = new ArrayList<>();
+        for (int k = 0; k < js.size(); k++) {
+            Variable w = wrt.get(k);
+            Variable shape = T.join(0, T.shape(expression), T.shape(w));
+            shaped.add(T.reshape(js.get(k), shape, expression.ndim() + w.ndim()));
+        }
+        return shaped;
     }
 
     static List<Variable> hessian(Variable cost, List<Variable> wrt, GradOptions options) {
@@ -51,7 +64,7 @@ final class Jacobians {
             }
             Variable g = Gradient.grad(cost, x, options);
             GradOptions inner = options.toBuilder().disconnectedInputs(DisconnectedInputs.IGNORE).build();
-            result.add(jacobian(g, List.of(x), inner).get(0));
+            result.add(jacobian(g, List.of(x), inner, false).get(0));
         }
         return result;
     }

@@ -77,10 +77,16 @@ class JacobianHessianSubgraphTest {
     }
 
     @Test
-    void jacobianRejectsAMatrixExpression() {
+    void jacobianOfAMatrixExpressionHasShapeExpressionPlusWrt() {
+        // PyTensor's extension of Theano (which only took 0- and 1-d expressions)
+        NDArray av = NDArray.of(new double[][] {{1, 2}, {3, 4}});
+        NDArray j = eval1(List.of(A), Gradient.jacobian(T.mul(A, 2.0), A), av);
+        assertShape(new int[] {2, 2, 2, 2}, j);
+        assertEquals(2.0, j.get(1, 0, 1, 0), 0);
+        assertEquals(0.0, j.get(1, 0, 0, 1), 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Gradient.jacobian(T.mul(A, 2.0), A));
-        assertTrue(e.getMessage().contains("jacobian expects a 0- or 1-dimensional expression"), e.getMessage());
+                () -> Gradient.jacobian(Gradient.gradUndefined(null, 0, A, ""), A));
+        assertTrue(e.getMessage().contains("jacobian expects a tensor Variable"), e.getMessage());
     }
 
     @Test

@@ -213,7 +213,15 @@ final class ScanCalculus {
         }
         Map<Variable, Variable> term = new IdentityHashMap<>();
         if (!f.isEmpty() && !wrt.isEmpty()) {
-            List<Variable> r = Gradient.lop(f, wrt, ev, INNER_LOP);
+            // Σ_i <f_i, ev_i> rather than Gradient.lop(f, wrt, ev): lop's seeds are known_grads, which
+            // replace (not add to) the gradient of a seeded variable, and a state's output is often an
+            // ancestor of another step output (y = g(h)); the cost sums every path.
+            Variable cost = null;
+            for (int i = 0; i < f.size(); i++) {
+                Variable inner = T.sum(T.mul(f.get(i), ev.get(i)));
+                cost = cost == null ? inner : T.add(cost, inner);
+            }
+            List<Variable> r = Gradient.grad(cost, wrt, INNER_LOP);
             for (int i = 0; i < wrt.size(); i++) {
                 term.put(wrt.get(i), r.get(i));
             }

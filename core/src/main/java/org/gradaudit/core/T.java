@@ -317,4 +317,11 @@ public final class T {
     // ---- shape and index family (owned by that family's change) ----
 
     // ---- blas and linalg family (owned by that family's change) ----
+
+    // ---- scan family ----
+
+    /** A scan builder, Theano's {@code scan}: see {@link org.gradaudit.core.ops.Scan}. */
+    public static org.gradaudit.core.ops.ScanBuilder scan() {
+        return org.gradaudit.core.ops.Scan.builder();
+    }
 }

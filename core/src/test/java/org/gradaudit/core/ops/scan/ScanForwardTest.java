@@ -227,4 +227,12 @@ class ScanForwardTest {
                         .step(in -> ScanStep.of(in.seq(0)).until(T.gt(x, 0))).build());
         assertTrue(e.getMessage().contains("until condition") && e.getMessage().contains("must be a scalar"), e.getMessage());
     }
+
+    @Test
+    void theFacadeOffersTheBuilder() {
+        Variable x = T.vector("x");
+        Variable y = T.scan().sequences(x).outputsInfo(Scan.state(T.constant(1.0)))
+                .step(in -> ScanStep.of(T.mul(in.state(0), in.seq(0)))).build().get(0);
+        assertValues(new double[] {2, 6, 24}, Function.compile(List.of(x), y).call1(NDArray.of(2, 3, 4)), 0);
+    }
 }

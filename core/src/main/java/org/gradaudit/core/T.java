@@ -879,4 +879,11 @@ public final class T {
     public static java.util.List<Variable> qr(Variable a) {
         return org.gradaudit.core.ops.QR.apply(a);
     }
+
+    // ---- scan family ----
+
+    /** A scan builder, Theano's {@code scan}: see {@link org.gradaudit.core.ops.Scan}. */
+    public static org.gradaudit.core.ops.ScanBuilder scan() {
+        return org.gradaudit.core.ops.Scan.builder();
+    }
 }

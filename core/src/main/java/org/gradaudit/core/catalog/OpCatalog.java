@@ -28,6 +28,7 @@ public final class OpCatalog {
         all.addAll(BlasEntries.entries());
         all.addAll(NnetEntries.entries());
         all.addAll(LinalgEntries.entries());
+        all.addAll(ScanEntries.entries());
         Map<String, CatalogEntry> m = new LinkedHashMap<>();
         for (CatalogEntry e : all) {
             if (m.put(e.name(), e) != null) {

@@ -59,7 +59,7 @@ public final class Gradient {
      * {@link ReturnDisconnected#NONE}.
      */
     public static List<Variable> grad(Variable cost, List<Variable> wrt, GradOptions options) {
-        return new Backprop(cost, wrt, options).run();
+        return new Backprop(cost, wrt, options, false).run();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -77,7 +77,11 @@ public final class Gradient {
         return lop(List.of(f), List.of(wrt), List.of(evalPoint)).get(0);
     }
 
-    /** L-op with grad's options ({@code considerConstant}, {@code disconnectedInputs}, ...). */
+    /**
+     * L-op with grad's options ({@code considerConstant}, {@code disconnectedInputs}, ...). When
+     * one output of f is computed from another, both paths count (unlike Theano's Lop, where the
+     * eval point of the inner output replaces the gradient flowing back through it).
+     */
     public static List<Variable> lop(List<Variable> f, List<Variable> wrt, List<Variable> evalPoints,
             GradOptions options) {
         if (f.size() != evalPoints.size()) {
@@ -97,7 +101,7 @@ public final class Gradient {
             }
             known.put(fi, ep);
         }
-        return grad(null, wrt, options.toBuilder().knownGrads(known).build());
+        return new Backprop(null, wrt, options.toBuilder().knownGrads(known).build(), true).run();
     }
 
     /**
@@ -348,12 +352,21 @@ public final class Gradient {
         /** var -> (consumer node -> input positions), only for vars on a path wrt -> outputs. */
         private final Map<Variable, Map<Apply, List<Integer>>> varToAppToIdx = new LinkedHashMap<>();
         private final Map<Variable, Variable> gradDict = new LinkedHashMap<>();
+        /** The cost's seed and the known gradients: added to what flows back from consumers. */
+        private final Map<Variable, Variable> seeds = new LinkedHashMap<>();
+        /**
+         * False for grad (Theano's known_grads: a seed is the total derivative and replaces what
+         * flows back through the variable); true for lop, whose definition sum_i e_i^T J_i adds
+         * the paths through a seeded output that reach another seeded output.
+         */
+        private final boolean additive;
         private final Map<Apply, List<Variable>> termDict = new IdentityHashMap<>();
         private final Map<Apply, boolean[][]> patterns = new IdentityHashMap<>();
         private final Set<Variable> reported = Graphs.identitySet();
         private String costName;
 
-        Backprop(Variable cost, List<Variable> wrt, GradOptions options) {
+        Backprop(Variable cost, List<Variable> wrt, GradOptions options, boolean additive) {
+            this.additive = additive;
             this.cost = cost;
             this.wrt = wrt;
             this.options = options;
@@ -393,7 +406,7 @@ public final class Gradient {
                 if (gCost != null && gCost.isTensor() && cost.dtype().isFloat() && gCost.dtype() != cost.dtype()) {
                     gCost = T.cast(gCost, cost.dtype());
                 }
-                gradDict.put(cost, gCost);
+                seeds.put(cost, gCost);
             }
             for (Map.Entry<Variable, Variable> e : known.entrySet()) {
                 Variable g = e.getValue();
@@ -405,10 +418,10 @@ public final class Gradient {
                     throw new IllegalArgumentException("Gradients must always be NullType, DisconnectedType, or"
                             + " float, but knownGrads gave " + e.getKey() + " a gradient of type " + g.type());
                 }
-                gradDict.put(e.getKey(), g);
+                seeds.put(e.getKey(), g);
             }
             for (Variable w : wrt) {
-                if (!varToAppToIdx.containsKey(w) && w != cost && !gradDict.containsKey(w)) {
+                if (!varToAppToIdx.containsKey(w) && w != cost && !seeds.containsKey(w)) {
                     handleDisconnected(w);
                     gradDict.put(w, DisconnectedType.create());
                 }
@@ -418,7 +431,7 @@ public final class Gradient {
 
             List<Variable> rval = new ArrayList<>(wrt.size());
             for (int i = 0; i < wrt.size(); i++) {
-                Variable g = gradDict.get(wrt.get(i));
+                Variable g = gradDict.containsKey(wrt.get(i)) ? gradDict.get(wrt.get(i)) : seeds.get(wrt.get(i));
                 if (NullType.is(g) && options.nullGradients() == NullGradients.RAISE) {
                     throw new NullTypeGradError("grad encountered a NaN. " + ((NullType) g.type()).whyNull());
                 }
@@ -563,6 +576,9 @@ public final class Gradient {
                     Object top = stack.peek();
                     if (top instanceof Variable) {
                         Variable var = (Variable) top;
+                        if (!additive && !gradDict.containsKey(var) && seeds.containsKey(var)) {
+                            gradDict.put(var, seeds.get(var));
+                        }
                         if (gradDict.containsKey(var)) {
                             stack.pop();
                             continue;
@@ -580,7 +596,7 @@ public final class Gradient {
                         }
                         if (ready) {
                             stack.pop();
-                            gradDict.put(var, sumTerms(var, consumers));
+                            gradDict.put(var, sumTerms(var, consumers, seeds.get(var)));
                         }
                     } else {
                         Apply node = (Apply) top;
@@ -597,7 +613,7 @@ public final class Gradient {
                                     stack.push(o);
                                     ready = false;
                                 } else {
-                                    gradDict.put(o, DisconnectedType.create());
+                                    gradDict.put(o, seeds.containsKey(o) ? seeds.get(o) : DisconnectedType.create());
                                 }
                             }
                         }
@@ -610,13 +626,25 @@ public final class Gradient {
             }
         }
 
-        /** Theano's {@code access_grad_cache} body: the sum of the terms from each consumer. */
-        private Variable sumTerms(Variable var, Map<Apply, List<Integer>> consumers) {
+        /**
+         * Theano's {@code access_grad_cache} body: the sum of the terms from each consumer, plus the
+         * seed in additive mode (lop). Theano's Lop lets the seed replace the terms, which drops the
+         * paths through a seeded output that reach another seeded output (lop([y, z], ...) with z
+         * computed from y); lop here adds them, as its definition sum_i e_i^T J_i requires.
+         */
+        private Variable sumTerms(Variable var, Map<Apply, List<Integer>> consumers, Variable seed) {
             if (consumers == null) {
-                return DisconnectedType.create();
+                return seed != null ? seed : DisconnectedType.create();
             }
             Variable firstNull = null;
             List<Variable> terms = new ArrayList<>();
+            if (seed != null) {
+                if (NullType.is(seed)) {
+                    firstNull = seed;
+                } else if (!DisconnectedType.is(seed)) {
+                    terms.add(seed);
+                }
+            }
             for (Map.Entry<Apply, List<Integer>> e : consumers.entrySet()) {
                 for (int idx : e.getValue()) {
                     Variable term = termDict.get(e.getKey()).get(idx);
@@ -640,7 +668,7 @@ public final class Gradient {
             } else {
                 g = DisconnectedType.create();
             }
-            if (costName != null && var.name() != null && g.name() == null) {
+            if (costName != null && var.name() != null && g.name() == null && g != seed) {
                 g.setName("(d" + costName + "/d" + var.name() + ")");
             }
             return g;

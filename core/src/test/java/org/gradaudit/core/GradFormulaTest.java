@@ -137,4 +137,17 @@ class GradFormulaTest {
         }
         assertValues(expected, g, 1e-15);
     }
+
+    @Test
+    void lopOfSeveralOutputsAddsThePathsThroughASeededOutput() {
+        // y = 3x, z = y^2: lop([y, z], x, [ey, ez]) = ey * 3 + ez * 2y * 3 (Theano drops the second term)
+        Variable s = T.scalar("s");
+        Variable y = T.mul(s, 3.0);
+        Variable z = T.sqr(y);
+        Variable ey = T.scalar("ey");
+        Variable ez = T.scalar("ez");
+        Variable l = Gradient.lop(List.of(y, z), List.of(s), List.of(ey, ez)).get(0);
+        double v = eval1(List.of(s, ey, ez), l, NDArray.scalar(2), NDArray.scalar(0.5), NDArray.scalar(0.25)).item();
+        assertEquals(0.5 * 3 + 0.25 * 2 * 6 * 3, v, 1e-12);
+    }
 }

@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.gradaudit.core.graph.Vectorize;
 import org.gradaudit.core.ops.EyeLike;
-import org.gradaudit.core.ops.MapOp;
+import org.gradaudit.core.ops.Scan;
+import org.gradaudit.core.ops.ScanStep;
 
 /**
  * jacobian, hessian and Hessian-vector products (Theano's and PyTensor's algorithms).
  * Row i of the Jacobian of a (flattened) expression is its L-op with the one-hot cotangent e_i:
- * either a loop over the rows of the identity ({@link MapOp}) or one batched L-op over all of them
- * ({@link Vectorize}); expressions of any ndim give results of shape
+ * either Theano's scan over the rows of the identity ({@link Scan}; differentiable again) or one
+ * batched L-op over all of them ({@link Vectorize}); expressions of any ndim give results of shape
  * {@code expression.shape + wrt.shape}.
  */
 final class Jacobians {
@@ -26,13 +27,20 @@ final class Jacobians {
         }
         Variable flat = expression.ndim() == 1 ? expression : T.flatten(expression);
         DType dtype = flat.dtype().isFloat() ? flat.dtype() : DType.FLOATX;
-        Variable row = TensorType.of(dtype, 1).make("row_cotangent");
-        List<Variable> rows = Gradient.lop(List.of(flat), wrt, List.of(row), base);
         Variable eye = new EyeLike(dtype).makeNode(flat).out();
         // row i of J is the L-op with the one-hot cotangent e_i: all rows at once by vectorizing
-        // the L-op over the rows of the identity, or one row at a time by a loop
-        List<Variable> js = vectorize ? Vectorize.vectorize(rows, java.util.Map.of(row, eye))
-                : MapOp.map(List.of(row), List.of(eye), rows);
+        // the L-op over the rows of the identity, or one row at a time by a scan over them
+        List<Variable> js;
+        if (vectorize) {
+            Variable row = TensorType.of(dtype, 1).make("row_cotangent");
+            List<Variable> rows = Gradient.lop(List.of(flat), wrt, List.of(row), base);
+            js = Vectorize.vectorize(rows, java.util.Map.of(row, eye));
+        } else {
+            Scan.OutputInfo[] info = new Scan.OutputInfo[wrt.size()];
+            java.util.Arrays.fill(info, Scan.noFeedback());
+            js = Scan.builder().sequences(eye).outputsInfo(info).name("jacobian")
+                    .step(in -> ScanStep.of(Gradient.lop(List.of(flat), wrt, List.of(in.seq(0)), base))).build();
+        }
         if (expression.ndim() == 1) {
             return js;
         }

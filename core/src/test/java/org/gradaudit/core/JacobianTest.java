@@ -87,6 +87,22 @@ class JacobianTest {
         assertEquals(hab * p[0] + hbb * p[1], r.get(1).item(), 1e-10);
     }
 
+    @Test
+    void gradientsFlowThroughTheScanJacobian() {
+        // sum of the Jacobian of tanh(x * s) w.r.t. x is sum_i s (1 - tanh(x_i s)^2): differentiate it w.r.t. s
+        Variable s = T.scalar("s");
+        NDArray sv = NDArray.scalar(0.7);
+        VerifyGrad.verifyGrad(in -> T.sum(Gradient.jacobian(T.tanh(T.mul(in.get(0), in.get(1))), in.get(0))),
+                List.of(xv, sv));
+        Variable j = T.sum(Gradient.jacobian(T.tanh(T.mul(x, s)), x));
+        double expected = 0;
+        for (int i = 0; i < 3; i++) {
+            double t = Math.tanh(xv.getFlat(i) * 0.7);
+            expected += (1 - t * t) - 2 * t * (1 - t * t) * xv.getFlat(i) * 0.7;      // d/ds [s (1 - tanh^2(x s))]
+        }
+        assertEquals(expected, eval1(List.of(x, s), Gradient.grad(j, s), xv, sv).item(), 1e-12);
+    }
+
     /** x^2 whose gradient 2 x gz is right in value but built with zeroGrad(x): its own derivative is wrong. */
     private static final class SquareWithFlatGrad extends Op {
         private static final long serialVersionUID = 1L;

@@ -13,7 +13,8 @@ import org.gradaudit.core.ops.DimShuffle;
 import org.gradaudit.core.ops.Dot;
 import org.gradaudit.core.ops.Elemwise;
 import org.gradaudit.core.ops.GradientOps;
-import org.gradaudit.core.ops.MapOp;
+import org.gradaudit.core.ops.Scan;
+import org.gradaudit.core.ops.ScanStep;
 import org.gradaudit.core.ops.Sum;
 import org.gradaudit.core.ops.SumToShape;
 
@@ -25,8 +26,8 @@ import org.gradaudit.core.ops.SumToShape;
  * <p>Each op gets a batching rule: how it runs with an extra leading axis on some inputs.
  * Elementwise ops broadcast the batch axis; reductions and dimshuffles shift their axes; products
  * become matrix products, tensordots or batched products; the batched sum-to-shape keeps the batch
- * axis. Ops without a rule fall back to a loop over the batch ({@link MapOp}), which is correct
- * but not faster. Nodes that do not depend on a replaced input are left as they are and computed
+ * axis. Ops without a rule fall back to a loop over the batch ({@link Scan}), which is correct
+ * (and differentiable) but not faster. Nodes that do not depend on a replaced input are left as they are and computed
  * once.
  */
 public final class Vectorize {
@@ -164,22 +165,24 @@ public final class Vectorize {
         return T.batchedDot(xb, yb);
     }
 
-    /** The fallback: a loop over the batch. */
+    /** The fallback: a scan over the batch, applying the op to one batch element per step. */
     private static List<Variable> mapOverBatch(Apply node, List<Variable> b, boolean[] isB) {
-        List<Variable> slices = new ArrayList<>();
         List<Variable> sequences = new ArrayList<>();
-        List<Variable> args = new ArrayList<>();
         for (int i = 0; i < b.size(); i++) {
             if (isB[i]) {
-                Variable slice = node.input(i).tensorType().make("slice of " + node.input(i));
-                slices.add(slice);
                 sequences.add(b.get(i));
-                args.add(slice);
-            } else {
-                args.add(b.get(i));
             }
         }
-        List<Variable> inner = node.op().makeNode(args).outputs();
-        return MapOp.map(slices, sequences, inner);
+        Scan.OutputInfo[] info = new Scan.OutputInfo[node.outputs().size()];
+        java.util.Arrays.fill(info, Scan.noFeedback());
+        return Scan.builder().sequences(sequences.toArray()).outputsInfo(info).name("vectorize " + node.op())
+                .step(in -> {
+                    List<Variable> args = new ArrayList<>();
+                    int k = 0;
+                    for (int i = 0; i < b.size(); i++) {
+                        args.add(isB[i] ? in.seq(k++) : b.get(i));
+                    }
+                    return ScanStep.of(node.op().makeNode(args).outputs());
+                }).build();
     }
 }

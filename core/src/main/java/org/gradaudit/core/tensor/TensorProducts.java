@@ -1,7 +1,5 @@
 package org.gradaudit.core.tensor;
 
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * Contractions beyond {@link Blas#gemm}: axis permutation, tensordot as one matrix product of
@@ -46,23 +44,11 @@ public final class TensorProducts {
         return out;
     }
 
-    /**
-     * {@code C[b] = A[b] B[b]} for row-major A (batch x m x k) and B (batch x k x n), one EJML
-     * product per batch element.
-     */
+    /** {@code C[b] = A[b] B[b]} for row-major A (batch x m x k) and B (batch x k x n), via {@link Gemm}. */
     public static double[] batchedGemm(double[] a, double[] b, int batch, int m, int k, int n) {
         double[] c = new double[batch * m * n];
-        if (m == 0 || n == 0 || k == 0) {
-            return c;
-        }
-        DMatrixRMaj am = new DMatrixRMaj(m, k);
-        DMatrixRMaj bm = new DMatrixRMaj(k, n);
-        DMatrixRMaj cm = new DMatrixRMaj(m, n);
         for (int t = 0; t < batch; t++) {
-            System.arraycopy(a, t * m * k, am.data, 0, m * k);
-            System.arraycopy(b, t * k * n, bm.data, 0, k * n);
-            CommonOps_DDRM.mult(am, bm, cm);
-            System.arraycopy(cm.data, 0, c, t * m * n, m * n);
+            Gemm.gemm(a, t * m * k, b, t * k * n, c, t * m * n, m, k, n);
         }
         return c;
     }

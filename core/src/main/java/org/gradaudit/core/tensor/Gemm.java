@@ -1,0 +1,68 @@
+package org.gradaudit.core.tensor;
+
+/**
+ * The matrix product {@code C = A B} (row-major A: m x k, B: k x n), the kernel behind dot,
+ * tensordot and batched products.
+ *
+ * <p>Every element is accumulated the same way, {@code c = fma(a[i,p], b[p,j], c)} for p = 0..k-1
+ * in order, starting from 0, so results are bit-identical whichever path runs: the SIMD kernel on
+ * the Java Vector API ({@code jdk.incubator.vector}, used when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}; any vector width gives the same bits) or the scalar
+ * loop otherwise. That is what keeps distributed audits bit-identical across executors.
+ */
+public final class Gemm {
+    private Gemm() {}
+
+    /** True when the SIMD kernel is in use. */
+    public static final boolean VECTORIZED = vectorApiAvailable();
+
+    private static boolean vectorApiAvailable() {
+        if (Boolean.getBoolean("gradaudit.noVectorApi")) {
+            return false;
+        }
+        try {
+            Class.forName("jdk.incubator.vector.DoubleVector");
+            return VectorGemm.selfTest();
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** {@code C = A B} into a new array. */
+    public static double[] gemm(double[] a, double[] b, int m, int k, int n) {
+        double[] c = new double[m * n];
+        gemm(a, 0, b, 0, c, 0, m, k, n);
+        return c;
+    }
+
+    /** {@code C = A B} with offsets into the arrays; C's region is overwritten. */
+    public static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            java.util.Arrays.fill(c, co, co + m * n, 0.0);
+            return;
+        }
+        if (VECTORIZED && n >= 8) {
+            VectorGemm.gemm(a, ao, b, bo, c, co, m, k, n);
+        } else {
+            scalar(a, ao, b, bo, c, co, m, k, n);
+        }
+    }
+
+    /** The reference loop: i, p, j order, fused multiply-add per element in increasing p. */
+    static void scalar(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        java.util.Arrays.fill(c, co, co + m * n, 0.0);
+        for (int i = 0; i < m; i++) {
+            int ci = co + i * n;
+            for (int p = 0; p < k; p++) {
+                double aip = a[ao + i * k + p];
+                int bp = bo + p * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+                }
+            }
+        }
+    }
+}

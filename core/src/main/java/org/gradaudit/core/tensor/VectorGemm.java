@@ -1,0 +1,189 @@
+package org.gradaudit.core.tensor;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SIMD matrix product, loaded only when {@code jdk.incubator.vector} is present. Column panels
+ * of B, two vectors wide, are packed contiguously (when enough rows of A will sweep them); each
+ * panel is swept by blocks of four rows of A held in eight vector accumulators, so every B load
+ * feeds four FMAs. Each element still sees
+ * {@code fma} in increasing p from 0, as in {@link Gemm#scalar}.
+ */
+final class VectorGemm {
+    private VectorGemm() {}
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int W = 2 * L;                  // panel width
+
+    static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        int panels = n / W;
+        // packing a panel pays off when several row blocks sweep it; a row or three read B in place
+        boolean pack = m >= 8;
+        double[] packed = pack ? new double[k * W] : null;
+        for (int jp = 0; jp < panels; jp++) {
+            int j0 = jp * W;
+            double[] src = b;
+            int base = bo + j0;
+            int stride = n;
+            if (pack) {
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, bo + p * n + j0, packed, p * W, W);
+                }
+                src = packed;
+                base = 0;
+                stride = W;
+            }
+            int i = 0;
+            for (; i + 6 <= m; i += 6) {
+                block6(a, ao + i * k, k, src, base, stride, c, co + i * n + j0, n);
+            }
+            for (; i + 4 <= m; i += 4) {
+                block4(a, ao + i * k, k, src, base, stride, c, co + i * n + j0, n);
+            }
+            for (; i < m; i++) {
+                block1(a, ao + i * k, k, src, base, stride, c, co + i * n + j0);
+            }
+        }
+        int j0 = panels * W;
+        if (j0 < n) {
+            // the remaining columns: the scalar loop, same order per element
+            for (int i = 0; i < m; i++) {
+                for (int j = j0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) {
+                        s = Math.fma(a[ao + i * k + p], b[bo + p * n + j], s);
+                    }
+                    c[co + i * n + j] = s;
+                }
+            }
+        }
+    }
+
+    private static void block4(double[] a, int a0, int k, double[] pack, int base, int stride, double[] c, int c0,
+            int n) {
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S);
+        DoubleVector c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S);
+        DoubleVector c31 = DoubleVector.zero(S);
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        for (int p = 0; p < k; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, pack, base + p * stride);
+            DoubleVector b1 = DoubleVector.fromArray(S, pack, base + p * stride + L);
+            DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + p]);
+            DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + p]);
+            DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + p]);
+            DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + n);
+        c11.intoArray(c, c0 + n + L);
+        c20.intoArray(c, c0 + 2 * n);
+        c21.intoArray(c, c0 + 2 * n + L);
+        c30.intoArray(c, c0 + 3 * n);
+        c31.intoArray(c, c0 + 3 * n + L);
+    }
+
+    private static void block6(double[] a, int a0, int k, double[] pack, int base, int stride, double[] c, int c0,
+            int n) {
+        DoubleVector c00 = DoubleVector.zero(S);
+        DoubleVector c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S);
+        DoubleVector c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S);
+        DoubleVector c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S);
+        DoubleVector c31 = DoubleVector.zero(S);
+        DoubleVector c40 = DoubleVector.zero(S);
+        DoubleVector c41 = DoubleVector.zero(S);
+        DoubleVector c50 = DoubleVector.zero(S);
+        DoubleVector c51 = DoubleVector.zero(S);
+        int a1 = a0 + k;
+        int a2 = a1 + k;
+        int a3 = a2 + k;
+        int a4 = a3 + k;
+        int a5 = a4 + k;
+        for (int p = 0; p < k; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, pack, base + p * stride);
+            DoubleVector b1 = DoubleVector.fromArray(S, pack, base + p * stride + L);
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, a[a1 + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, a[a2 + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, a[a3 + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(S, a[a4 + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(S, a[a5 + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + n);
+        c11.intoArray(c, c0 + n + L);
+        c20.intoArray(c, c0 + 2 * n);
+        c21.intoArray(c, c0 + 2 * n + L);
+        c30.intoArray(c, c0 + 3 * n);
+        c31.intoArray(c, c0 + 3 * n + L);
+        c40.intoArray(c, c0 + 4 * n);
+        c41.intoArray(c, c0 + 4 * n + L);
+        c50.intoArray(c, c0 + 5 * n);
+        c51.intoArray(c, c0 + 5 * n + L);
+    }
+
+    private static void block1(double[] a, int a0, int k, double[] pack, int base, int stride, double[] c, int c0) {
+        DoubleVector c0v = DoubleVector.zero(S);
+        DoubleVector c1v = DoubleVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            DoubleVector x = DoubleVector.broadcast(S, a[a0 + p]);
+            c0v = x.fma(DoubleVector.fromArray(S, pack, base + p * stride), c0v);
+            c1v = x.fma(DoubleVector.fromArray(S, pack, base + p * stride + L), c1v);
+        }
+        c0v.intoArray(c, c0);
+        c1v.intoArray(c, c0 + L);
+    }
+
+    /** Checks the kernel against the scalar loop on a small product before it is trusted. */
+    static boolean selfTest() {
+        int m = 9;
+        int k = 7;
+        int n = 2 * W + 3;
+        double[] a = new double[m * k];
+        double[] b = new double[k * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.sin(i + 1) * 3;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Math.cos(i + 2) / 7;
+        }
+        double[] x = new double[m * n];
+        double[] y = new double[m * n];
+        gemm(a, 0, b, 0, x, 0, m, k, n);
+        Gemm.scalar(a, 0, b, 0, y, 0, m, k, n);
+        return java.util.Arrays.equals(x, y);
+    }
+}

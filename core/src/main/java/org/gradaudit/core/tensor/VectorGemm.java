@@ -17,33 +17,40 @@ final class VectorGemm {
     private static final int L = S.length();
     private static final int W = 2 * L;                  // panel width
 
+    /** Rows of B per packed panel: a panel of KC x W doubles stays in the L1 cache. */
+    private static final int KC = 256;
+
     static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         int panels = n / W;
         // packing a panel pays off when several row blocks sweep it; a row or three read B in place
         boolean pack = m >= 8;
-        double[] packed = pack ? new double[k * W] : null;
-        for (int jp = 0; jp < panels; jp++) {
-            int j0 = jp * W;
-            double[] src = b;
-            int base = bo + j0;
-            int stride = n;
-            if (pack) {
-                for (int p = 0; p < k; p++) {
-                    System.arraycopy(b, bo + p * n + j0, packed, p * W, W);
+        double[] packed = pack ? new double[Math.min(k, KC) * W] : null;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int p1 = Math.min(k, p0 + KC);
+            boolean first = p0 == 0;             // later blocks continue each element's fma chain from C
+            for (int jp = 0; jp < panels; jp++) {
+                int j0 = jp * W;
+                double[] src = b;
+                int base = bo + j0;
+                int stride = n;
+                if (pack) {
+                    for (int p = p0; p < p1; p++) {
+                        System.arraycopy(b, bo + p * n + j0, packed, (p - p0) * W, W);
+                    }
+                    src = packed;
+                    base = -p0 * W;
+                    stride = W;
                 }
-                src = packed;
-                base = 0;
-                stride = W;
-            }
-            int i = 0;
-            for (; i + 6 <= m; i += 6) {
-                block6(a, ao + i * k, k, src, base, stride, c, co + i * n + j0, n);
-            }
-            for (; i + 4 <= m; i += 4) {
-                block4(a, ao + i * k, k, src, base, stride, c, co + i * n + j0, n);
-            }
-            for (; i < m; i++) {
-                block1(a, ao + i * k, k, src, base, stride, c, co + i * n + j0);
+                int i = 0;
+                for (; i + 6 <= m; i += 6) {
+                    block6(a, ao + i * k, k, p0, p1, first, src, base, stride, c, co + i * n + j0, n);
+                }
+                for (; i + 4 <= m; i += 4) {
+                    block4(a, ao + i * k, k, p0, p1, first, src, base, stride, c, co + i * n + j0, n);
+                }
+                for (; i < m; i++) {
+                    block1(a, ao + i * k, p0, p1, first, src, base, stride, c, co + i * n + j0);
+                }
             }
         }
         int j0 = panels * W;
@@ -61,20 +68,24 @@ final class VectorGemm {
         }
     }
 
-    private static void block4(double[] a, int a0, int k, double[] pack, int base, int stride, double[] c, int c0,
-            int n) {
-        DoubleVector c00 = DoubleVector.zero(S);
-        DoubleVector c01 = DoubleVector.zero(S);
-        DoubleVector c10 = DoubleVector.zero(S);
-        DoubleVector c11 = DoubleVector.zero(S);
-        DoubleVector c20 = DoubleVector.zero(S);
-        DoubleVector c21 = DoubleVector.zero(S);
-        DoubleVector c30 = DoubleVector.zero(S);
-        DoubleVector c31 = DoubleVector.zero(S);
+    private static DoubleVector start(boolean first, double[] c, int at) {
+        return first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, at);
+    }
+
+    private static void block4(double[] a, int a0, int k, int p0, int p1, boolean first, double[] pack, int base,
+            int stride, double[] c, int c0, int n) {
+        DoubleVector c00 = start(first, c, c0);
+        DoubleVector c01 = start(first, c, c0 + L);
+        DoubleVector c10 = start(first, c, c0 + n);
+        DoubleVector c11 = start(first, c, c0 + n + L);
+        DoubleVector c20 = start(first, c, c0 + 2 * n);
+        DoubleVector c21 = start(first, c, c0 + 2 * n + L);
+        DoubleVector c30 = start(first, c, c0 + 3 * n);
+        DoubleVector c31 = start(first, c, c0 + 3 * n + L);
         int a1 = a0 + k;
         int a2 = a1 + k;
         int a3 = a2 + k;
-        for (int p = 0; p < k; p++) {
+        for (int p = p0; p < p1; p++) {
             DoubleVector b0 = DoubleVector.fromArray(S, pack, base + p * stride);
             DoubleVector b1 = DoubleVector.fromArray(S, pack, base + p * stride + L);
             DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + p]);
@@ -100,26 +111,26 @@ final class VectorGemm {
         c31.intoArray(c, c0 + 3 * n + L);
     }
 
-    private static void block6(double[] a, int a0, int k, double[] pack, int base, int stride, double[] c, int c0,
-            int n) {
-        DoubleVector c00 = DoubleVector.zero(S);
-        DoubleVector c01 = DoubleVector.zero(S);
-        DoubleVector c10 = DoubleVector.zero(S);
-        DoubleVector c11 = DoubleVector.zero(S);
-        DoubleVector c20 = DoubleVector.zero(S);
-        DoubleVector c21 = DoubleVector.zero(S);
-        DoubleVector c30 = DoubleVector.zero(S);
-        DoubleVector c31 = DoubleVector.zero(S);
-        DoubleVector c40 = DoubleVector.zero(S);
-        DoubleVector c41 = DoubleVector.zero(S);
-        DoubleVector c50 = DoubleVector.zero(S);
-        DoubleVector c51 = DoubleVector.zero(S);
+    private static void block6(double[] a, int a0, int k, int p0, int p1, boolean first, double[] pack, int base,
+            int stride, double[] c, int c0, int n) {
+        DoubleVector c00 = start(first, c, c0);
+        DoubleVector c01 = start(first, c, c0 + L);
+        DoubleVector c10 = start(first, c, c0 + n);
+        DoubleVector c11 = start(first, c, c0 + n + L);
+        DoubleVector c20 = start(first, c, c0 + 2 * n);
+        DoubleVector c21 = start(first, c, c0 + 2 * n + L);
+        DoubleVector c30 = start(first, c, c0 + 3 * n);
+        DoubleVector c31 = start(first, c, c0 + 3 * n + L);
+        DoubleVector c40 = start(first, c, c0 + 4 * n);
+        DoubleVector c41 = start(first, c, c0 + 4 * n + L);
+        DoubleVector c50 = start(first, c, c0 + 5 * n);
+        DoubleVector c51 = start(first, c, c0 + 5 * n + L);
         int a1 = a0 + k;
         int a2 = a1 + k;
         int a3 = a2 + k;
         int a4 = a3 + k;
         int a5 = a4 + k;
-        for (int p = 0; p < k; p++) {
+        for (int p = p0; p < p1; p++) {
             DoubleVector b0 = DoubleVector.fromArray(S, pack, base + p * stride);
             DoubleVector b1 = DoubleVector.fromArray(S, pack, base + p * stride + L);
             DoubleVector x = DoubleVector.broadcast(S, a[a0 + p]);
@@ -155,10 +166,11 @@ final class VectorGemm {
         c51.intoArray(c, c0 + 5 * n + L);
     }
 
-    private static void block1(double[] a, int a0, int k, double[] pack, int base, int stride, double[] c, int c0) {
-        DoubleVector c0v = DoubleVector.zero(S);
-        DoubleVector c1v = DoubleVector.zero(S);
-        for (int p = 0; p < k; p++) {
+    private static void block1(double[] a, int a0, int p0, int p1, boolean first, double[] pack, int base, int stride,
+            double[] c, int c0) {
+        DoubleVector c0v = start(first, c, c0);
+        DoubleVector c1v = start(first, c, c0 + L);
+        for (int p = p0; p < p1; p++) {
             DoubleVector x = DoubleVector.broadcast(S, a[a0 + p]);
             c0v = x.fma(DoubleVector.fromArray(S, pack, base + p * stride), c0v);
             c1v = x.fma(DoubleVector.fromArray(S, pack, base + p * stride + L), c1v);
@@ -170,7 +182,7 @@ final class VectorGemm {
     /** Checks the kernel against the scalar loop on a small product before it is trusted. */
     static boolean selfTest() {
         int m = 9;
-        int k = 7;
+        int k = KC + 7;
         int n = 2 * W + 3;
         double[] a = new double[m * k];
         double[] b = new double[k * n];

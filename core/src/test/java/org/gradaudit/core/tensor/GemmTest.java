@@ -17,7 +17,7 @@ class GemmTest {
     @Test
     void simdAndScalarProductsAreBitIdenticalAtAwkwardSizes() {
         SplittableRandom r = new SplittableRandom(7);
-        int[][] sizes = {{1, 1, 1}, {3, 5, 8}, {4, 7, 16}, {5, 9, 17}, {9, 33, 31}, {13, 64, 40}, {2, 0, 9}, {7, 3, 100}, {8, 5, 16}, {12, 11, 35}};
+        int[][] sizes = {{1, 1, 1}, {3, 5, 8}, {4, 7, 16}, {5, 9, 17}, {9, 33, 31}, {13, 64, 40}, {2, 0, 9}, {7, 3, 100}, {8, 5, 16}, {12, 11, 35}, {13, 600, 40}, {3, 300, 17}};
         for (int[] s : sizes) {
             int m = s[0];
             int k = s[1];

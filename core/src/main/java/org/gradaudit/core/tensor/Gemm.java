@@ -16,6 +16,18 @@ public final class Gemm {
     /** True when the SIMD kernel is in use. */
     public static final boolean VECTORIZED = vectorApiAvailable();
 
+    /**
+     * Threads for large products: system property {@code gradaudit.gemm.threads}, default the
+     * number of processors. Spark executors set it to 1 (conf/spark-defaults.conf), since Spark
+     * already keeps every core busy. Rows are split between threads, each element is computed by
+     * one thread in the same order: the result does not depend on the thread count.
+     */
+    public static final int THREADS = Math.max(1, Integer.getInteger("gradaudit.gemm.threads",
+            Runtime.getRuntime().availableProcessors()));
+
+    /** Products below this many multiply-adds run on the calling thread. */
+    private static final long PARALLEL_MIN_FMAS = 1L << 22;
+
     private static boolean vectorApiAvailable() {
         if (Boolean.getBoolean("gradaudit.noVectorApi")) {
             return false;
@@ -44,6 +56,27 @@ public final class Gemm {
             java.util.Arrays.fill(c, co, co + m * n, 0.0);
             return;
         }
+        int threads = THREADS;
+        if (threads > 1 && (long) m * k * n >= PARALLEL_MIN_FMAS && m >= 12 * threads) {
+            int rowsPer = (m + threads - 1) / threads;
+            rowsPer += (6 - rowsPer % 6) % 6;                  // whole 6-row blocks per thread
+            java.util.List<java.util.concurrent.ForkJoinTask<?>> tasks = new java.util.ArrayList<>();
+            for (int r0 = rowsPer; r0 < m; r0 += rowsPer) {
+                int rows = Math.min(rowsPer, m - r0);
+                int start = r0;
+                tasks.add(java.util.concurrent.ForkJoinPool.commonPool().submit(
+                        () -> serial(a, ao + start * k, b, bo, c, co + start * n, rows, k, n)));
+            }
+            serial(a, ao, b, bo, c, co, Math.min(rowsPer, m), k, n);     // the first rows on this thread
+            for (java.util.concurrent.ForkJoinTask<?> t : tasks) {
+                t.join();
+            }
+            return;
+        }
+        serial(a, ao, b, bo, c, co, m, k, n);
+    }
+
+    private static void serial(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         if (VECTORIZED && n >= 8) {
             VectorGemm.gemm(a, ao, b, bo, c, co, m, k, n);
         } else {

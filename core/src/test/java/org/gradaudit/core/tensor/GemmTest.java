@@ -46,4 +46,23 @@ class GemmTest {
             }
         }
     }
+
+    @Test
+    void aLargeProductSplitAcrossThreadsEqualsTheSingleThreadedOne() {
+        int m = 300;
+        int k = 150;
+        int n = 120;                                  // 5.4M multiply-adds: above the parallel threshold
+        SplittableRandom r = new SplittableRandom(11);
+        double[] a = new double[m * k];
+        double[] b = new double[k * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = r.nextDouble() - 0.5;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = r.nextDouble() - 0.5;
+        }
+        double[] slow = new double[m * n];
+        Gemm.scalar(a, 0, b, 0, slow, 0, m, k, n);
+        assertArrayEquals(slow, Gemm.gemm(a, b, m, k, n), 0.0);
+    }
 }

@@ -259,10 +259,12 @@ class ExpressionParserTest {
         assertEquals("1:16: positional argument after a keyword argument in var(...)",
                 fails("var(A, ddof=1, 0, 1)").getMessage());
         assertEquals("1:9: unterminated string literal (opened with ')", fails("cast(x, 'float32)").getMessage());
-        assertEquals("1:23: expected ',' or ']' to close the list opened at 1:22 but found ')'",
+        assertEquals("1:27: expected ',' or ']' to close the list opened at 1:24 but found ')'",
                 fails("advanced_subtensor1(x, [1 )").getMessage());
-        assertTrue(fails("reshape(A, 4, 2)").getMessage().startsWith("1:1: cannot build reshape(...):"),
-                fails("reshape(A, 4, 2)").getMessage());
+        assertEquals("1:12: reshape: argument 2 (length) must be an integer literal, got the string 'a'",
+                fails("reshape(x, 'a')").getMessage());
+        assertTrue(fails("x + softmax(x, 3)").getMessage().startsWith("1:5: cannot build softmax(...):"),
+                fails("x + softmax(x, 3)").getMessage());
     }
 
     @Test

@@ -502,9 +502,10 @@ public final class AuditJob {
                             : String.format(Locale.ROOT, "~%.3f s", c.estimatedSeconds)));
         }
         for (String l : lines) {
-            LOG.info(l);
             if (out != null) {
                 out.println(l);
+            } else {
+                LOG.info(l);
             }
         }
     }

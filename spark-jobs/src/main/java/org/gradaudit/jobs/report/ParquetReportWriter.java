@@ -68,6 +68,10 @@ public final class ParquetReportWriter {
 
     /** Writes the rows as a Parquet directory at {@code dir} (which must not exist), one file. */
     public static void write(SparkSession spark, AuditReport r, Path dir) {
+        // a row has more fields than Spark's default plan-string limit (25), which it would warn about
+        if (Integer.parseInt(spark.conf().get("spark.sql.debug.maxToStringFields", "25")) < 100) {
+            spark.conf().set("spark.sql.debug.maxToStringFields", "100");
+        }
         spark.createDataset(rows(r), Encoders.bean(CaseRow.class)).coalesce(1).write().mode(SaveMode.ErrorIfExists)
                 .parquet(dir.toUri().toString());
     }

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.spark.SparkConf;
@@ -18,13 +23,15 @@ import org.gradaudit.jobs.audit.AuditReport;
 import org.gradaudit.jobs.audit.AuditSpec;
 import org.gradaudit.jobs.audit.CaseReport;
 import org.gradaudit.jobs.audit.SpecException;
-import org.gradaudit.jobs.report.JsonReportWriter;
+import org.gradaudit.jobs.report.ReportSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code audit SPEC [--out DIR] [--master URL] [--parallelism N] [--chunk-size N]
- * [--seed S] [--overwrite]} and {@code --help}.
+ * [--seed S] [--overwrite] [--jars a.jar,b.jar]} and {@code --help}. The plan and progress go to
+ * stderr, the per-case summary to stdout; with {@code --out} the reports (JSON, HTML, JUnit XML,
+ * Parquet) are written all or nothing.
  *
  * <p>Exit codes: 0 every case passed; 1 some case failed or errored; 2 usage, spec or output
  * directory error (nothing was run); 3 the run itself failed (no report written).
@@ -54,8 +61,11 @@ public final class Main {
             "Audits the gradients of every case in the JSON spec SPEC and prints one line per case.",
             "",
             "Options:",
-            "  --out DIR          write DIR/report.json (atomically; refuses an existing report)",
-            "  --overwrite        replace an existing DIR/report.json",
+            "  --out DIR          write DIR/report.json, report.html, junit.xml and report.parquet/",
+            "                     (all or nothing; refuses existing reports)",
+            "  --overwrite        replace existing reports in DIR",
+            "  --jars A.jar,B.jar user jars (GraphBuilder classes, ops): added to the driver's classpath",
+            "                     and shipped to the executors",
             "  --master URL       Spark master (default: spark.master, else local[*])",
             "  --parallelism N    partitions to run the work units in (default: from the measured work)",
             "  --chunk-size N     coordinates per work unit (default: measured, ~0.5 s per unit)",
@@ -79,6 +89,7 @@ public final class Main {
         Integer parallelism;
         Integer chunkSize;
         Long seed;
+        List<Path> jars = new ArrayList<>();
         boolean overwrite;
         boolean help;
     }
@@ -122,6 +133,7 @@ public final class Main {
                 case "--master":
                 case "--parallelism":
                 case "--chunk-size":
+                case "--jars":
                 case "--seed": {
                     String v = inline;
                     if (v == null) {
@@ -138,6 +150,18 @@ public final class Main {
                         case "--master": a.master = v; break;
                         case "--parallelism": a.parallelism = positive(flag, v); break;
                         case "--chunk-size": a.chunkSize = positive(flag, v); break;
+                        case "--jars":
+                            for (String j : v.split(",")) {
+                                if (j.isBlank()) {
+                                    throw new UsageException("--jars: empty jar path in '" + v + "'");
+                                }
+                                Path jp = Paths.get(j.trim());
+                                if (!Files.isRegularFile(jp)) {
+                                    throw new UsageException("--jars: no such jar file '" + j.trim() + "'");
+                                }
+                                a.jars.add(jp.toAbsolutePath());
+                            }
+                            break;
                         default:
                             try {
                                 a.seed = Long.parseLong(v);
@@ -186,12 +210,15 @@ public final class Main {
                 out.println(USAGE);
                 return EXIT_PASS;
             }
+            if (!a.jars.isEmpty()) {
+                addJars(a.jars);
+            }
             spec = AuditSpec.read(Paths.get(a.spec));
             if (a.seed != null) {
                 spec = spec.withSeed(a.seed);
             }
             if (a.out != null) {
-                JsonReportWriter.checkTarget(a.out, a.overwrite);
+                ReportSet.checkTarget(a.out, a.overwrite, ReportSet.names(true));
             }
         } catch (UsageException e) {
             err.println("gradaudit: " + e.getMessage());
@@ -208,6 +235,14 @@ public final class Main {
             if (a.master != null) {
                 conf.setMaster(a.master);
             }
+            if (!a.jars.isEmpty()) {
+                List<String> urls = new ArrayList<>();
+                for (Path j : a.jars) {
+                    urls.add(j.toUri().toString());
+                }
+                String before = conf.get("spark.jars", "");
+                conf.set("spark.jars", (before.isBlank() ? "" : before + ",") + String.join(",", urls));
+            }
             applyDefaultsFile(conf);
             conf.setIfMissing("spark.master", "local[*]");
             conf.setIfMissing("spark.app.name", "gradaudit audit " + spec.name());
@@ -215,7 +250,9 @@ public final class Main {
             options = new AuditJob.Options(
                     a.parallelism != null ? a.parallelism : confInt(conf, "spark.gradaudit.parallelism"),
                     a.chunkSize != null ? a.chunkSize : confInt(conf, "spark.gradaudit.chunkSize"),
-                    target != null ? target : AuditJob.Options.DEFAULTS.targetTaskMillis());
+                    target != null ? target : AuditJob.Options.DEFAULTS.targetTaskMillis())
+                    .withFailFirstAttempt(conf.getBoolean("spark.gradaudit.test.failFirstAttempt", false))
+                    .withProgress(err);
         } catch (UsageException e) {
             err.println("gradaudit: " + e.getMessage());
             return EXIT_USAGE;
@@ -223,13 +260,13 @@ public final class Main {
 
         long t0 = System.nanoTime();
         AuditReport report;
-        Path written = null;
+        List<Path> written = null;
         SparkSession spark = null;
         try {
             spark = SparkSession.builder().config(conf).getOrCreate();
             report = AuditJob.run(spark, spec, options);
             if (a.out != null) {
-                written = JsonReportWriter.write(report, a.out, a.overwrite);
+                written = ReportSet.writeAll(ReportSet.outputs(report, spark), a.out, a.overwrite);
             }
         } catch (RuntimeException e) {
             LOG.error("audit {} failed", spec.name(), e);
@@ -277,7 +314,22 @@ public final class Main {
         }
     }
 
-    static void printSummary(PrintStream out, AuditReport r, Path written, double seconds) {
+    /** Puts user jars on the driver's class path (the context class loader builders are loaded from). */
+    private static void addJars(List<Path> jars) {
+        URL[] urls = new URL[jars.size()];
+        for (int i = 0; i < urls.length; i++) {
+            try {
+                urls[i] = jars.get(i).toUri().toURL();
+            } catch (MalformedURLException e) {
+                throw new UsageException("--jars: bad path " + jars.get(i));
+            }
+        }
+        ClassLoader parent = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(new URLClassLoader(urls,
+                parent != null ? parent : Main.class.getClassLoader()));
+    }
+
+    static void printSummary(PrintStream out, AuditReport r, List<Path> written, double seconds) {
         out.printf(Locale.ROOT, "gradaudit audit '%s' (%s, seed %d, %s)%n", r.name(), r.specFile(), r.seed(),
                 r.engine());
         int width = 4;
@@ -291,7 +343,10 @@ public final class Main {
                 r.count(CaseReport.Status.PASS), r.count(CaseReport.Status.FAIL), r.count(CaseReport.Status.ERROR),
                 r.cases().size(), seconds);
         if (written != null) {
-            out.println("report: " + written.toAbsolutePath());
+            for (Path w : written) {
+                out.println((w.getFileName().toString().equals("report.json") ? "report: " : "        ")
+                        + w.toAbsolutePath());
+            }
         }
     }
 
@@ -301,7 +356,8 @@ public final class Main {
             case ERROR:
                 return c.message();
             case FAIL:
-                return String.format(Locale.ROOT, "scaled err %.3g: %s", w.scaledErr(), c.message());
+                return String.format(Locale.ROOT, "scaled err %.3g: %s", w.scaledErr(), c.message())
+                        + (c.warnings().isEmpty() ? "" : " [" + c.warnings().size() + " warning(s)]");
             default:
                 if (w == null) {
                     return "nothing to compare (empty inputs)";

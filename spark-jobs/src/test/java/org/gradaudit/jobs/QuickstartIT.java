@@ -79,6 +79,22 @@ class QuickstartIT {
         assertEquals(-broken.get("numeric").asDouble(), broken.get("analytic").asDouble(),
                 1e-6 * Math.abs(broken.get("numeric").asDouble()));
 
+        // Every format names the same element of x.
+        String index = broken.get("where").get("index").toString().replace(",", ", ");
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.indexOf("FAIL broken_neg") > 0 && html.indexOf("FAIL broken_neg") < html.indexOf("PASS tanh_dot"),
+                "failing case first in the HTML");
+        assertTrue(html.contains("input &#39;x&#39; at index " + index), index + " in the HTML");
+        String xml = Files.readString(out.resolve("junit.xml"));
+        assertTrue(xml.contains("<testcase classname=\"gradaudit.quickstart\" name=\"broken_neg\""), xml);
+        assertTrue(xml.contains("<failure message=\"test 0, input &apos;x&apos; at index " + index), xml);
+        assertTrue(Files.isDirectory(out.resolve("report.parquet")));
+        try (var parts = Files.list(out.resolve("report.parquet"))) {
+            assertTrue(parts.anyMatch(p -> p.getFileName().toString().endsWith(".parquet")), "a parquet part file");
+        }
+        assertTrue(r.stderr.contains("plan: quickstart: 5 prepared cases"), r.stderr);
+        assertTrue(r.stderr.contains("progress: 5/5 cases"), r.stderr);
+
         // The report is never overwritten silently: exit 2, file untouched.
         String before = Files.readString(out.resolve("report.json"));
         Result again = submit(Specs.root(), tmp, "audit", "data/audits/quickstart.json", "--out", out.toString());

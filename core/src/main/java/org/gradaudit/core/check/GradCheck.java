@@ -196,12 +196,22 @@ public final class GradCheck implements Serializable {
 
     /** Compares coordinates {@code [lo, hi)} of test {@code test}. */
     public UnitResult run(int test, int lo, int hi) {
+        return run(test, null, lo, hi);
+    }
+
+    /**
+     * A unit over a selection of coordinates. Full modes: compares the flat coordinates
+     * {@code coords[lo..hi)} (ascending flat positions over all inputs; null means all, i.e.
+     * coordinate j is j). Fast mode: directions {@code [lo, hi)}, each zero outside {@code coords}
+     * (null: every coordinate). Same numbers as {@link #run(int, int, int)} on the same coordinates.
+     */
+    public UnitResult run(int test, int[] coords, int lo, int hi) {
         if (test < 0 || test >= projections.length) {
             throw new IllegalArgumentException("test " + test + " out of range [0, " + projections.length + ")");
         }
-        if (lo < 0 || hi > nCoordinates() || lo > hi) {
-            throw new IllegalArgumentException("coordinates [" + lo + ", " + hi + ") out of range [0, "
-                    + nCoordinates() + ")");
+        int n = mode == CheckMode.FAST || coords == null ? nCoordinates() : coords.length;
+        if (lo < 0 || hi > n || lo > hi) {
+            throw new IllegalArgumentException("coordinates [" + lo + ", " + hi + ") out of range [0, " + n + ")");
         }
         UnitResult.Builder b = new UnitResult.Builder(test);
         if (lo == hi) {
@@ -210,7 +220,7 @@ public final class GradCheck implements Serializable {
         Perturber p = perturber();
         NDArray[] g = analytic(test);
         if (mode == CheckMode.FAST) {
-            runFast(b, p, args -> cost.run(withProjection(args, test))[0], g, test, lo, hi);
+            runFast(b, p, args -> cost.run(withProjection(args, test))[0], g, test, lo, hi, support(coords));
             return b.build();
         }
         // one full evaluation at the point, then each perturbation re-runs only what depends on
@@ -222,13 +232,79 @@ public final class GradCheck implements Serializable {
             return cost.rerun(base, k, p.shiftedArg(i, d).astype(points[k].dtype()))[0];
         };
         boolean central = mode == CheckMode.CENTRAL;
-        for (int i = lo; i < hi; i++) {
+        for (int j = lo; j < hi; j++) {
+            int i = coords == null ? j : coords[j];
             int k = p.argOf(i);
             double a = g[k].getFlat(i - offsets[k]);
-            double n = p.derivative(at, f0, i, central);
-            record(b, i, a, n, DType.upcast(g[k].dtype(), working));
+            double n2 = p.derivative(at, f0, i, central);
+            record(b, i, a, n2, DType.upcast(g[k].dtype(), working));
         }
         return b.build();
+    }
+
+    /**
+     * Fast-mode directions {@code [lo, hi)} of test {@code test} restricted to the coordinates where
+     * {@code support} is true (u is drawn from the same stream and zeroed elsewhere, so the
+     * restricted checks of a partition of the coordinates sum to the full one up to rounding).
+     * Localization bisects with it. Fast mode only.
+     */
+    public UnitResult runDirections(int test, int lo, int hi, boolean[] support) {
+        if (mode != CheckMode.FAST) {
+            throw new IllegalStateException("restricted directions are a fast-mode check; this case uses " + mode);
+        }
+        if (support != null && support.length != offsets[offsets.length - 1]) {
+            throw new IllegalArgumentException("support has " + support.length + " entries for "
+                    + offsets[offsets.length - 1] + " coordinates");
+        }
+        UnitResult.Builder b = new UnitResult.Builder(test);
+        NDArray[] g = analytic(test);
+        runFast(b, perturber(), args -> cost.run(withProjection(args, test))[0], g, test, lo, hi, support);
+        return b.build();
+    }
+
+    /** The number of elements over all inputs (the coordinate space of the full modes). */
+    public int nElements() {
+        return offsets[offsets.length - 1];
+    }
+
+    /** The flat position where input {@code k} starts. */
+    public int offsetOf(int k) {
+        return offsets[k];
+    }
+
+    /**
+     * One element's analytic partial derivative and its finite difference with step {@code step}
+     * (one-sided, or central), in test {@code test}'s cost: {@code {analytic, numeric}}. Used on the
+     * driver to name the element fast mode located and to re-check worst elements at other steps.
+     */
+    public double[] element(int test, int flat, double step, boolean central) {
+        if (flat < 0 || flat >= nElements()) {
+            throw new IllegalArgumentException("element " + flat + " out of range [0, " + nElements() + ")");
+        }
+        Perturber p = new Perturber(Arrays.asList(points), working, step);
+        NDArray[] g = analytic(test);
+        int k = p.argOf(flat);
+        NDArray f0 = cost.run(withProjection(p.baseArgs(), test))[0];
+        double n = p.derivative((i, d) -> cost.run(withProjection(p.shifted(i, d), test))[0], f0, flat, central);
+        return new double[] {g[k].getFlat(flat - offsets[k]), n};
+    }
+
+    /** {@code |a - n|}, its relative error and the scaled error, as the check compares them. */
+    public double[] compare(double a, double n) {
+        double abs = NumericGrad.absErr(a, n, working);
+        double rel = NumericGrad.relErr(abs, a, n, working);
+        return new double[] {abs, rel, NumericGrad.scaled(abs, rel, absTol, relTol, working)};
+    }
+
+    private boolean[] support(int[] coords) {
+        if (coords == null) {
+            return null;
+        }
+        boolean[] s = new boolean[nElements()];
+        for (int c : coords) {
+            s[c] = true;
+        }
+        return s;
     }
 
     private void record(UnitResult.Builder b, int index, double a, double n, DType d) {
@@ -241,7 +317,8 @@ public final class GradCheck implements Serializable {
      * Fast mode, direction j: u ~ N(0, 1) over all input elements (its own stream), compared as
      * {@code (c(x + eps u) - c(x - eps u)) / (2 eps)} against {@code <grad c, u>}.
      */
-    private void runFast(UnitResult.Builder b, Perturber p, ScalarFunction c, NDArray[] g, int test, int lo, int hi) {
+    private void runFast(UnitResult.Builder b, Perturber p, ScalarFunction c, NDArray[] g, int test, int lo, int hi,
+            boolean[] support) {
         NDArray[] base = p.baseArgs();
         for (int j = lo; j < hi; j++) {
             SplittableRandom rnd = Streams.stream(seed, caseKey, (long) test * 1_000_003L + j, Streams.DIRECTION);
@@ -256,6 +333,9 @@ public final class GradCheck implements Serializable {
                 double[] gk = g[k].unsafeData();
                 for (int i = 0; i < x.length; i++) {
                     u[i] = gaussian(rnd);
+                    if (support != null && !support[offsets[k] + i]) {
+                        u[i] = 0;               // drawn anyway, so every direction keeps its stream
+                    }
                     xu[i] = working.coerce(x[i] + eps * u[i]);
                     xd[i] = working.coerce(x[i] - eps * u[i]);
                     directional += gk[i] * u[i];

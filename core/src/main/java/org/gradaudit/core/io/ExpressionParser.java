@@ -1,9 +1,12 @@
 package org.gradaudit.core.io;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.gradaudit.core.DType;
+import org.gradaudit.core.NDArray;
 import org.gradaudit.core.T;
 import org.gradaudit.core.Variable;
 
@@ -15,32 +18,38 @@ import org.gradaudit.core.Variable;
  * term    := unary (('*' | '/') unary)*
  * unary   := '-' unary | power
  * power   := primary ('**' unary)?            right-associative; binds tighter than unary minus
- * primary := NUMBER | NAME | NAME '(' [expr (',' expr)*] ')' | '(' expr ')'
+ * primary := NUMBER | STRING | list | NAME | call | '(' expr ')'
+ * call    := NAME '(' [arg (',' arg)*] ')'     keyword arguments after the positional ones
+ * arg     := expr | NAME '=' expr
+ * list    := '[' [unary (',' unary)*] ']'       number literals only: an int64 or float64 vector
  * NUMBER  := digits ['.' digits] [('e'|'E') ['+'|'-'] digits]   (also '.5', '5.')
+ * STRING  := "'" chars "'" | '"' chars '"'      e.g. a dtype: cast(x, 'float32')
  * NAME    := [A-Za-z_][A-Za-z0-9_]*
  * </pre>
  *
  * As in Python, {@code -x ** 2} is {@code -(x ** 2)}, {@code 2 ** -1} is allowed and
  * {@code a ** b ** c} is {@code a ** (b ** c)}. Whitespace (including newlines) separates tokens.
  *
- * <p>Functions (a fixed whitelist; nothing is looked up by reflection): {@code add, sub, mul,
- * true_div, div} (= true_div), {@code pow} with two arguments; {@code neg, exp, log, tanh, sigmoid,
- * sqr, sqrt, transpose} with one; {@code dot(x, y)}; {@code sum(x)} over all axes and
- * {@code sum(x, axis, ...)} over integer-literal axes (negative axes count from the end).
+ * <p>Functions: the table of {@link OpRegistry} (a fixed whitelist; nothing is looked up by
+ * reflection): every elementwise scalar op by its name ({@code tanh(x)}, {@code clip(x, -1, 1)},
+ * {@code switch(c, a, b)}), the reductions ({@code sum(x, 0)}, {@code max(x, 0, keepdims=1)},
+ * {@code var(x, 1, ddof=1)}), {@code softmax(x, 1)}, {@code dot}, shape ops
+ * ({@code reshape(x, 2, 3)}, {@code dimshuffle(x, 1, 'x', 0)}, {@code join(0, a, b)}) and the
+ * advanced-index ops with list literals ({@code advanced_subtensor1(x, [0, 2])}).
  *
  * <p>Numbers are weak literals ({@link T#asTensor(Object, Variable)}): {@code x * 2} keeps x's
  * dtype. A name is an input of the map; a literal-only expression becomes a constant.
  *
  * <p>Every problem is an {@link ExpressionException} whose message starts with
  * {@code line:column} and says what was expected: an unknown function or name (with the allowed
- * ones), a wrong number of arguments, an unexpected token or character, or an error of the op the
- * token applies (for example dot of a 3-d tensor), located at that token.
+ * ones), a wrong number of arguments, a bad argument (located at that argument), an unexpected
+ * token or character, or an error of the op the token applies (for example dot of a 3-d tensor),
+ * located at that token.
  */
 public final class ExpressionParser {
 
     /** The whitelisted functions, in the order error messages list them. */
-    public static final List<String> FUNCTIONS = List.of("add", "sub", "mul", "true_div", "div", "pow", "neg",
-            "exp", "log", "tanh", "sigmoid", "sqr", "sqrt", "sum", "dot", "transpose");
+    public static final List<String> FUNCTIONS = OpRegistry.names();
 
     private final Map<String, Variable> inputs;
     private final List<Token> tokens;
@@ -127,6 +136,10 @@ public final class ExpressionParser {
         switch (t.kind) {
             case NUMBER:
                 return number(t);
+            case STRING:
+                return t.text;
+            case LBRACKET:
+                return list(t);
             case LPAREN: {
                 Object inner = expr();
                 expect(Kind.RPAREN, "')' to close the '(' at " + t.line + ":" + t.column);
@@ -145,7 +158,7 @@ public final class ExpressionParser {
                 }
                 return v;
             default:
-                throw unexpected(t, "a number, a name, a function call or '('");
+                throw unexpected(t, "a number, a name, a function call, a string, a list or '('");
         }
     }
 
@@ -161,67 +174,71 @@ public final class ExpressionParser {
 
     private Object call(Token name) {
         String f = name.text;
-        if (!FUNCTIONS.contains(f)) {
+        if (!OpRegistry.has(f)) {
             throw new ExpressionException(name.line, name.column, "unknown function '" + f + "'; expected one of "
                     + String.join(", ", FUNCTIONS));
         }
         expect(Kind.LPAREN, "'(' after " + f);
         List<Object> args = new ArrayList<>();
         List<Token> argTokens = new ArrayList<>();
+        Map<String, Object> kwargs = new LinkedHashMap<>();
+        Map<String, Token> kwTokens = new LinkedHashMap<>();
         if (peek().kind != Kind.RPAREN) {
             do {
-                argTokens.add(peek());
-                args.add(expr());
+                Token at = peek();
+                if (at.kind == Kind.NAME && tokens.get(pos + 1).kind == Kind.ASSIGN) {
+                    next();
+                    next();
+                    if (kwargs.containsKey(at.text)) {
+                        throw new ExpressionException(at.line, at.column, "keyword '" + at.text + "' given twice");
+                    }
+                    kwTokens.put(at.text, at);
+                    kwargs.put(at.text, expr());
+                } else {
+                    if (!kwargs.isEmpty()) {
+                        throw new ExpressionException(at.line, at.column, "positional argument after a keyword argument"
+                                + " in " + f + "(...)");
+                    }
+                    argTokens.add(at);
+                    args.add(expr());
+                }
             } while (accept(Kind.COMMA));
         }
         expect(Kind.RPAREN, "',' or ')' in the arguments of " + f + "(...) opened at " + name.line + ":"
                 + name.column);
-        String what = f + "(...)";
-        switch (f) {
-            case "add": arity(name, args, 2); return build(name, what, () -> T.add(args.get(0), args.get(1)));
-            case "sub": arity(name, args, 2); return build(name, what, () -> T.sub(args.get(0), args.get(1)));
-            case "mul": arity(name, args, 2); return build(name, what, () -> T.mul(args.get(0), args.get(1)));
-            case "true_div":
-            case "div": arity(name, args, 2); return build(name, what, () -> T.trueDiv(args.get(0), args.get(1)));
-            case "pow": arity(name, args, 2); return build(name, what, () -> T.pow(args.get(0), args.get(1)));
-            case "neg": arity(name, args, 1); return build(name, what, () -> T.neg(args.get(0)));
-            case "exp": arity(name, args, 1); return build(name, what, () -> T.exp(args.get(0)));
-            case "log": arity(name, args, 1); return build(name, what, () -> T.log(args.get(0)));
-            case "tanh": arity(name, args, 1); return build(name, what, () -> T.tanh(args.get(0)));
-            case "sigmoid": arity(name, args, 1); return build(name, what, () -> T.sigmoid(args.get(0)));
-            case "sqr": arity(name, args, 1); return build(name, what, () -> T.sqr(args.get(0)));
-            case "sqrt": arity(name, args, 1); return build(name, what, () -> T.sqrt(args.get(0)));
-            case "transpose": arity(name, args, 1); return build(name, what, () -> T.transpose(T.asTensor(args.get(0))));
-            case "dot": arity(name, args, 2); return build(name, what, () -> T.dot(args.get(0), args.get(1)));
-            case "sum": return sum(name, args, argTokens);
-            default: throw new IllegalStateException("function '" + f + "' is whitelisted but not implemented");
-        }
-    }
-
-    private Object sum(Token name, List<Object> args, List<Token> argTokens) {
-        if (args.isEmpty()) {
-            throw new ExpressionException(name.line, name.column,
-                    "function 'sum' takes 1 or more arguments (sum(x) or sum(x, axis, ...)), got 0");
-        }
-        int[] axes = new int[args.size() - 1];
-        for (int i = 1; i < args.size(); i++) {
-            Object a = args.get(i);
-            Token at = argTokens.get(i);
-            if (!(a instanceof Long) || (Long) a < Integer.MIN_VALUE || (Long) a > Integer.MAX_VALUE) {
-                throw new ExpressionException(at.line, at.column, "argument " + (i + 1)
-                        + " of sum must be an integer literal axis (such as 0 or -1), got "
-                        + (a instanceof Variable ? "an expression" : "'" + a + "'"));
+        try {
+            return build(name, f + "(...)", () -> OpRegistry.call(f, args, kwargs));
+        } catch (ExpressionException e) {
+            if (e.getCause() instanceof OpRegistry.ArgException) {
+                OpRegistry.ArgException a = (OpRegistry.ArgException) e.getCause();
+                Token at = a.index() >= 0 && a.index() < argTokens.size() ? argTokens.get(a.index())
+                        : a.keyword() != null && kwTokens.containsKey(a.keyword()) ? kwTokens.get(a.keyword()) : name;
+                throw new ExpressionException(at.line, at.column, a.getMessage(), a);
             }
-            axes[i - 1] = (int) (long) (Long) a;
+            throw e;
         }
-        return build(name, "sum(...)", () -> T.sum(T.asTensor(args.get(0)), axes));
     }
 
-    private static void arity(Token name, List<Object> args, int n) {
-        if (args.size() != n) {
-            throw new ExpressionException(name.line, name.column, "function '" + name.text + "' takes " + n
-                    + " argument" + (n == 1 ? "" : "s") + ", got " + args.size());
+    /** A list literal {@code [1, 2, -3]} of number literals: an int64 vector, or float64 if any is not an integer. */
+    private NDArray list(Token open) {
+        List<Object> items = new ArrayList<>();
+        if (peek().kind != Kind.RBRACKET) {
+            do {
+                Token at = peek();
+                Object v = unary();
+                if (!(v instanceof Long) && !(v instanceof Double)) {
+                    throw new ExpressionException(at.line, at.column, "a list literal holds number literals only");
+                }
+                items.add(v);
+            } while (accept(Kind.COMMA));
         }
+        expect(Kind.RBRACKET, "',' or ']' to close the list opened at " + open.line + ":" + open.column);
+        boolean ints = items.stream().allMatch(v -> v instanceof Long);
+        double[] d = new double[items.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = ((Number) items.get(i)).doubleValue();
+        }
+        return NDArray.of(ints ? DType.INT64 : DType.FLOAT64, new int[] {d.length}, d);
     }
 
     /** Applies an op, turning the core's argument errors into errors located at {@code at}. */
@@ -237,7 +254,8 @@ public final class ExpressionParser {
 
     // ---------------------------------------------------------------- tokens
 
-    private enum Kind { NUMBER, NAME, PLUS, MINUS, STAR, SLASH, POW, LPAREN, RPAREN, COMMA, END }
+    private enum Kind { NUMBER, NAME, STRING, PLUS, MINUS, STAR, SLASH, POW, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA,
+        ASSIGN, END }
 
     private static final class Token {
         final Kind kind;
@@ -339,6 +357,14 @@ public final class ExpressionParser {
                 }
                 out.add(new Token(Kind.NAME, s.substring(i, j), line, col));
                 i = j;
+            } else if (c == '\'' || c == '"') {
+                int j = s.indexOf(c, i + 1);
+                int nl = s.indexOf('\n', i + 1);
+                if (j < 0 || (nl >= 0 && nl < j)) {
+                    throw new ExpressionException(line, col, "unterminated string literal (opened with " + c + ")");
+                }
+                out.add(new Token(Kind.STRING, s.substring(i + 1, j), line, col));
+                i = j + 1;
             } else if (c == '*' && i + 1 < s.length() && s.charAt(i + 1) == '*') {
                 out.add(new Token(Kind.POW, "**", line, col));
                 i += 2;
@@ -352,9 +378,12 @@ public final class ExpressionParser {
                     case '(': k = Kind.LPAREN; break;
                     case ')': k = Kind.RPAREN; break;
                     case ',': k = Kind.COMMA; break;
+                    case '[': k = Kind.LBRACKET; break;
+                    case ']': k = Kind.RBRACKET; break;
+                    case '=': k = Kind.ASSIGN; break;
                     default:
                         throw new ExpressionException(line, col, "unexpected character '" + c
-                                + "'; expected a number, a name, one of + - * / ** ( ) , or whitespace");
+                                + "'; expected a number, a name, a string, one of + - * / ** ( ) [ ] , = or whitespace");
                 }
                 out.add(new Token(k, String.valueOf(c), line, col));
                 i++;

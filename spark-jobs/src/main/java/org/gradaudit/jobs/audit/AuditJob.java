@@ -6,29 +6,37 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.PrintStream;
 import java.io.Serializable;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.Variable;
 import org.gradaudit.core.check.CheckMode;
+import org.gradaudit.core.check.Diagnostics;
 import org.gradaudit.core.check.GradCheck;
 import org.gradaudit.core.check.GradientError;
 import org.gradaudit.core.check.GraphBuilder;
+import org.gradaudit.core.check.Localizer;
 import org.gradaudit.core.check.SymbolicFunction;
 import org.gradaudit.core.check.UnitResult;
-import org.gradaudit.core.check.VerifyGrad;
 import org.gradaudit.core.io.ExpressionParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +68,15 @@ public final class AuditJob {
         private final Integer parallelism;
         private final Integer chunkSize;
         private final long targetTaskMillis;
+        private final boolean failFirstAttempt;
+        private final transient PrintStream progress;
 
         public Options(Integer parallelism, Integer chunkSize, long targetTaskMillis) {
+            this(parallelism, chunkSize, targetTaskMillis, false, null);
+        }
+
+        private Options(Integer parallelism, Integer chunkSize, long targetTaskMillis, boolean failFirstAttempt,
+                PrintStream progress) {
             if (parallelism != null && parallelism < 1) {
                 throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
             }
@@ -74,17 +89,25 @@ public final class AuditJob {
             this.parallelism = parallelism;
             this.chunkSize = chunkSize;
             this.targetTaskMillis = targetTaskMillis;
+            this.failFirstAttempt = failFirstAttempt;
+            this.progress = progress;
         }
 
         /** Partitions to run the units in; null: enough for the estimated work, at least Spark's default parallelism. */
         public Integer parallelism() { return parallelism; }
-        /** Coordinates per unit for every case; null: measured per case. */
+        /** Coordinates per unit for every case; null: measured per case (full modes), one direction per unit (fast). */
         public Integer chunkSize() { return chunkSize; }
         /** The time a unit should take when the chunk size is measured. */
         public long targetTaskMillis() { return targetTaskMillis; }
+        /** Test only: every task throws on its first attempt (spark.gradaudit.test.failFirstAttempt). */
+        public boolean failFirstAttempt() { return failFirstAttempt; }
+        /** Where the plan and progress lines go (the CLI: stderr); null: the log only. */
+        public PrintStream progress() { return progress; }
 
-        public Options withParallelism(Integer p) { return new Options(p, chunkSize, targetTaskMillis); }
-        public Options withChunkSize(Integer c) { return new Options(parallelism, c, targetTaskMillis); }
+        public Options withParallelism(Integer p) { return new Options(p, chunkSize, targetTaskMillis, failFirstAttempt, progress); }
+        public Options withChunkSize(Integer c) { return new Options(parallelism, c, targetTaskMillis, failFirstAttempt, progress); }
+        public Options withFailFirstAttempt(boolean f) { return new Options(parallelism, chunkSize, targetTaskMillis, f, progress); }
+        public Options withProgress(PrintStream p) { return new Options(parallelism, chunkSize, targetTaskMillis, failFirstAttempt, p); }
     }
 
     /** One unit of work: coordinates {@code [lo, hi)} of test {@code test} of prepared check {@code check}. */
@@ -108,36 +131,91 @@ public final class AuditJob {
         }
     }
 
-    /** The units to run, how many partitions they run in, and each case's chunk size. */
+    /** The units to run, how many partitions they run in, and each case's plan. */
     public static final class Plan {
         private final List<WorkUnit> units;
         private final int partitions;
         private final Map<String, Integer> chunks;
+        private final List<CasePlan> cases;
+        private final double estimatedSeconds;
 
-        Plan(List<WorkUnit> units, int partitions, Map<String, Integer> chunks) {
+        Plan(List<WorkUnit> units, int partitions, List<CasePlan> cases, double estimatedSeconds) {
             this.units = List.copyOf(units);
             this.partitions = partitions;
-            this.chunks = Map.copyOf(chunks);
+            Map<String, Integer> c = new LinkedHashMap<>();
+            for (CasePlan p : cases) {
+                c.put(p.name, p.chunk);
+            }
+            this.chunks = Collections.unmodifiableMap(c);
+            this.cases = List.copyOf(cases);
+            this.estimatedSeconds = estimatedSeconds;
         }
 
         public int units() { return units.size(); }
         public int partitions() { return partitions; }
         /** Coordinates per unit, by case name (prepared cases only). */
         public Map<String, Integer> chunks() { return chunks; }
+        public List<CasePlan> cases() { return cases; }
+        public double estimatedSeconds() { return estimatedSeconds; }
     }
 
-    /** A case after driver-side preparation: its check, or why it could not be prepared. */
+    /**
+     * One prepared case's plan: the coordinates each test compares (null: all elements; in fast
+     * mode the support of the directions), how many coordinates a test has (elements, or
+     * directions in fast mode, possibly capped by the time budget), the chunk per unit and the
+     * warnings planning produced. Decided before anything runs, so every retry and partitioning
+     * checks the same sample.
+     */
+    public static final class CasePlan implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final String name;
+        final int check;
+        final int[] coords;
+        final int nCoords;
+        final int chunk;
+        final int units;
+        final double estimatedSeconds;
+        final List<String> warnings;
+
+        CasePlan(String name, int check, int[] coords, int nCoords, int chunk, int units, double estimatedSeconds,
+                List<String> warnings) {
+            this.name = name;
+            this.check = check;
+            this.coords = coords;
+            this.nCoords = nCoords;
+            this.chunk = chunk;
+            this.units = units;
+            this.estimatedSeconds = estimatedSeconds;
+            this.warnings = List.copyOf(warnings);
+        }
+
+        public String name() { return name; }
+        public int nCoords() { return nCoords; }
+        public int chunk() { return chunk; }
+        public int units() { return units; }
+        public double estimatedSeconds() { return estimatedSeconds; }
+        public List<String> warnings() { return warnings; }
+        /** The selected coordinates (null: all). */
+        public int[] coords() { return coords == null ? null : coords.clone(); }
+    }
+
+    /** A case after driver-side preparation: its check and element selection, or why it could not be prepared. */
     static final class Prepared {
         final AuditSpec.Case spec;
         final GradCheck check;
         final String error;
         final long prepareNanos;
+        final int[] selection;                 // null: every element
+        final List<String> notes;
 
-        Prepared(AuditSpec.Case spec, GradCheck check, String error, long prepareNanos) {
+        Prepared(AuditSpec.Case spec, GradCheck check, String error, long prepareNanos, int[] selection,
+                List<String> notes) {
             this.spec = spec;
             this.check = check;
             this.error = error;
             this.prepareNanos = prepareNanos;
+            this.selection = selection;
+            this.notes = notes;
         }
     }
 
@@ -154,28 +232,33 @@ public final class AuditJob {
         String started = Instant.now().toString();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Prepared> prepared = prepareAll(spec);
-        List<GradCheck> checks = new ArrayList<>();
+        Plan plan = plan(prepared, options, jsc.defaultParallelism());
+        printPlan(options.progress(), spec, plan);
+        List<Shipped> shipped = new ArrayList<>();
         for (Prepared p : prepared) {
             if (p.check != null) {
-                checks.add(p.check);
+                shipped.add(new Shipped(p.check, plan.cases.get(shipped.size()).coords));
             }
         }
-        Plan plan = plan(prepared, options, jsc.defaultParallelism());
         Map<Long, UnitOutput> merged = new LinkedHashMap<>();
         if (plan.units() > 0) {
-            Broadcast<ChecksPayload> bc = jsc.broadcast(ChecksPayload.of(checks));
+            Broadcast<ChecksPayload> bc = jsc.broadcast(ChecksPayload.ofShipped(shipped));
+            Progress progress = new Progress(options.progress(), plan, System.nanoTime());
+            spark.sparkContext().addSparkListener(progress);
             try {
-                LOG.info("broadcasting {} prepared checks ({} bytes)", checks.size(), bc.value().size());
+                LOG.info("broadcasting {} prepared checks ({} bytes)", shipped.size(), bc.value().size());
                 jsc.setJobDescription("gradaudit audit " + spec.name() + ": " + plan.units() + " units");
                 int reducers = Math.max(1, Math.min(plan.partitions(), plan.units()));
                 List<Tuple2<Long, UnitOutput>> out = jsc.parallelize(plan.units, plan.partitions())
-                        .mapToPair(new RunUnit(bc))
+                        .mapToPair(new RunUnit(bc, options.failFirstAttempt()))
                         .reduceByKey(new MergeOutputs(), reducers)
                         .collect();
                 for (Tuple2<Long, UnitOutput> t : out) {
                     merged.put(t._1(), t._2());
                 }
+                progress.finish();
             } finally {
+                spark.sparkContext().removeSparkListener(progress);
                 jsc.setJobDescription(null);
                 bc.destroy();
             }
@@ -195,7 +278,7 @@ public final class AuditJob {
                             + "; the plan has a unit for every test (bug)");
                 }
             }
-            reports.add(report(p, spec.seed(), perTest));
+            reports.add(report(p, plan.cases.get(k), spec.seed(), perTest));
             k++;
         }
         return new AuditReport(UUID.randomUUID().toString(), spec.name(), spec.source(), spec.seed(), started,
@@ -204,42 +287,39 @@ public final class AuditJob {
     }
 
     /**
-     * The single-JVM audit: the same preparation, then {@link VerifyGrad#check} (one unit per
-     * test over all coordinates). Equal to {@link #run} bit for bit.
+     * The single-JVM audit: the same preparation and plan, then one unit per test over all planned
+     * coordinates. Equal to {@link #run} bit for bit (when no time budget binds, the plan's sample
+     * is the same too; a binding budget depends on the measured speed, see docs/SPEC.md).
      */
     public static AuditReport runLocal(AuditSpec spec) {
+        return runLocal(spec, Options.DEFAULTS);
+    }
+
+    public static AuditReport runLocal(AuditSpec spec, Options options) {
         long t0 = System.nanoTime();
         String started = Instant.now().toString();
         List<CaseReport> reports = new ArrayList<>();
+        List<Prepared> prepared = prepareAll(spec);
+        Plan plan = plan(prepared, options.withChunkSize(Integer.MAX_VALUE).withParallelism(1), 1);
         int units = 0;
-        for (Prepared p : prepareAll(spec)) {
+        int k = 0;
+        for (Prepared p : prepared) {
             if (p.check == null) {
                 reports.add(errorReport(p, spec.seed()));
                 continue;
             }
+            CasePlan cp = plan.cases.get(k++);
             UnitOutput[] perTest = new UnitOutput[p.check.nTests()];
-            long c0 = System.nanoTime();
-            try {
-                List<GradCheck.TestOutcome> outcomes = VerifyGrad.check(p.check);
-                long nanos = System.nanoTime() - c0;
-                for (int t = 0; t < perTest.length; t++) {
-                    perTest[t] = UnitOutput.of(outcomes.get(t).result(), t == 0 ? nanos : 0);
-                }
-            } catch (RuntimeException e) {
-                // Find the test that throws, running the same one-unit-per-test units separately;
-                // within a test, coordinates run in order, so this is the error the distributed
-                // merge keeps (the first test with an error, then the unit starting first).
-                for (int t = 0; t < perTest.length; t++) {
-                    long u0 = System.nanoTime();
-                    try {
-                        perTest[t] = UnitOutput.of(p.check.run(t, 0, p.check.nCoordinates()), System.nanoTime() - u0);
-                    } catch (RuntimeException te) {
-                        perTest[t] = UnitOutput.failed(0, describe(te), System.nanoTime() - u0);
-                    }
+            for (int t = 0; t < perTest.length; t++) {
+                long u0 = System.nanoTime();
+                try {
+                    perTest[t] = UnitOutput.of(p.check.run(t, cp.coords, 0, cp.nCoords), System.nanoTime() - u0);
+                } catch (RuntimeException te) {
+                    perTest[t] = UnitOutput.failed(0, describe(te), System.nanoTime() - u0);
                 }
             }
             units += perTest.length;
-            reports.add(report(p, spec.seed(), perTest));
+            reports.add(report(p, cp, spec.seed(), perTest));
         }
         return new AuditReport(UUID.randomUUID().toString(), spec.name(), spec.source(), spec.seed(), started,
                 "local", units, 0, (System.nanoTime() - t0) / 1_000_000, reports);
@@ -255,7 +335,7 @@ public final class AuditJob {
         return r;
     }
 
-    /** Builds one case's check; any failure becomes the case's ERROR message. */
+    /** Builds one case's check and its element selection; any failure becomes the case's ERROR message. */
     static Prepared prepare(long seed, AuditSpec.Case c) {
         long t0 = System.nanoTime();
         try {
@@ -263,12 +343,19 @@ public final class AuditJob {
             for (Map.Entry<String, AuditSpec.Input> e : c.inputs().entrySet()) {
                 points.add(e.getValue().generate(seed, c.name(), e.getKey()));
             }
-            SymbolicFunction fn = c.expression() != null ? expression(c) : builder(c.builder());
+            SymbolicFunction fn;
+            switch (c.kind()) {
+                case EXPRESSION: fn = expression(c); break;
+                case BUILDER: fn = builder(c.builder()); break;
+                default: fn = c.function();
+            }
             GradCheck check = GradCheck.prepare(c.name(), fn, points, c.inputNames(), c.check().toOptions(seed));
-            return new Prepared(c, check, null, System.nanoTime() - t0);
+            List<String> notes = new ArrayList<>();
+            int[] selection = Selection.select(check, c, seed, notes);
+            return new Prepared(c, check, null, System.nanoTime() - t0, selection, notes);
         } catch (RuntimeException | LinkageError e) {
-            LOG.warn("case {} could not be prepared: {}", c.name(), describe(e));
-            return new Prepared(c, null, describe(e), System.nanoTime() - t0);
+            LOG.debug("case {} could not be prepared: {}", c.name(), describe(e));
+            return new Prepared(c, null, describe(e), System.nanoTime() - t0, null, List.of());
         }
     }
 
@@ -315,13 +402,14 @@ public final class AuditJob {
     // ---------------------------------------------------------------- driver: planning
 
     /**
-     * Plans the units. Per prepared case the chunk is {@code options.chunkSize()} or, measured,
-     * the number of coordinates one unit can do in about {@code targetTaskMillis}; every test gets
-     * at least one unit (an empty one when the case has no coordinates).
+     * Plans the units. Per prepared case: the coordinates (the selection, then capped by the time
+     * budget), and the chunk: {@code options.chunkSize()} or, measured, the number of coordinates
+     * one unit does in about {@code targetTaskMillis} (full modes), one direction per unit (fast
+     * mode). Every test gets at least one unit (an empty one when there is nothing to compare).
      */
     static Plan plan(List<Prepared> prepared, Options options, int defaultParallelism) {
         List<WorkUnit> units = new ArrayList<>();
-        Map<String, Integer> chunks = new LinkedHashMap<>();
+        List<CasePlan> cases = new ArrayList<>();
         double totalSeconds = 0;
         int k = 0;
         for (Prepared p : prepared) {
@@ -329,28 +417,50 @@ public final class AuditJob {
                 continue;
             }
             GradCheck c = p.check;
-            int n = c.nCoordinates();
-            int chunk;
+            boolean fast = c.mode() == CheckMode.FAST;
+            int[] coords = p.selection;
+            int n = fast ? c.nCoordinates() : coords == null ? c.nCoordinates() : coords.length;
+            List<String> warnings = new ArrayList<>(p.notes);
             double perEval = Double.NaN;
-            if (options.chunkSize() != null) {
-                chunk = Math.max(1, Math.min(options.chunkSize(), Math.max(n, 1)));
-            } else {
+            Long budget = p.spec.check().timeBudgetMs();
+            if (options.chunkSize() == null || budget != null) {
                 try {
-                    perEval = secondsPerEvaluation(c);
+                    perEval = secondsPerEvaluation(c, coords);
                 } catch (RuntimeException e) {
                     // The unit will fail the same way on an executor and report it; keep it to one unit per test.
-                    LOG.warn("plan: case {}: measuring its cost failed ({}); one unit per test", p.spec.name(),
+                    LOG.debug("plan: case {}: measuring its cost failed ({}); one unit per test", p.spec.name(),
                             describe(e));
                 }
-                if (Double.isNaN(perEval)) {
-                    chunk = Math.max(n, 1);
-                } else {
-                    double perCoordinate = perEval * (c.evaluationsPerUnit(1) - c.evaluationsPerUnit(0));
-                    double fit = (options.targetTaskMillis() / 1000.0 - 2 * perEval) / perCoordinate;
-                    chunk = (int) Math.max(1, Math.min(Math.max(n, 1), Math.floor(fit)));
+            }
+            if (budget != null && !Double.isNaN(perEval) && n > 0) {
+                double perCoordinate = perEval * (c.evaluationsPerUnit(1) - c.evaluationsPerUnit(0));
+                double all = c.nTests() * (perEval * c.evaluationsPerUnit(0) + n * perCoordinate);
+                if (all * 1000 > budget) {
+                    double per = budget / 1000.0 / c.nTests() - perEval * c.evaluationsPerUnit(0);
+                    int cap = (int) Math.max(1, Math.min(n, Math.floor(per / perCoordinate)));
+                    if (cap < n) {
+                        warnings.add(String.format(Locale.ROOT, "time budget %d ms: checked %d of %d %s per test"
+                                + " (all would take about %.0f ms at the measured %.1f us per evaluation)", budget, cap, n,
+                                fast ? "directions" : "elements", all * 1000, perEval * 1e6));
+                        if (!fast) {
+                            coords = Selection.cap(coords, c.nCoordinates(), cap, c.seed(), p.spec.name());
+                        }
+                        n = cap;
+                    }
                 }
             }
-            chunks.put(p.spec.name(), chunk);
+            int chunk;
+            if (options.chunkSize() != null) {
+                chunk = Math.max(1, Math.min(options.chunkSize(), Math.max(n, 1)));
+            } else if (fast) {
+                chunk = 1;
+            } else if (Double.isNaN(perEval)) {
+                chunk = Math.max(n, 1);
+            } else {
+                double perCoordinate = perEval * (c.evaluationsPerUnit(1) - c.evaluationsPerUnit(0));
+                double fit = (options.targetTaskMillis() / 1000.0 - 2 * perEval) / perCoordinate;
+                chunk = (int) Math.max(1, Math.min(Math.max(n, 1), Math.floor(fit)));
+            }
             int perTest = 0;
             for (int t = 0; t < c.nTests(); t++) {
                 int lo = 0;
@@ -361,13 +471,13 @@ public final class AuditJob {
                     lo = hi;
                 } while (lo < n);
             }
+            double est = Double.NaN;
             if (!Double.isNaN(perEval)) {
-                totalSeconds += perEval * c.nTests() * c.evaluationsPerUnit(n);
+                long unitsPerTest = perTest / c.nTests();
+                est = perEval * c.nTests() * (c.evaluationsPerUnit(n) + (unitsPerTest - 1) * c.evaluationsPerUnit(0));
+                totalSeconds += est;
             }
-            LOG.info("plan: case {}: {} tests x {} {} in chunks of {} -> {} units{}", p.spec.name(), c.nTests(), n,
-                    c.mode() == CheckMode.FAST ? "directions" : "coordinates", chunk, perTest,
-                    Double.isNaN(perEval) ? " (fixed chunk size)"
-                            : String.format(" (measured %.1f us per evaluation)", perEval * 1e6));
+            cases.add(new CasePlan(p.spec.name(), k, coords, n, chunk, perTest, est, warnings));
             k++;
         }
         int partitions;
@@ -378,17 +488,38 @@ public final class AuditJob {
             partitions = (int) Math.max(defaultParallelism, Math.min(byWork, units.size()));
         }
         partitions = Math.max(1, Math.min(partitions, Math.max(units.size(), 1)));
-        LOG.info("plan: {} units in {} partitions (estimated {} s of work)", units.size(), partitions,
-                String.format("%.2f", totalSeconds));
-        return new Plan(units, partitions, chunks);
+        return new Plan(units, partitions, cases, totalSeconds);
+    }
+
+    /** Prints the plan (one line per case and a total) before the run, and logs it. */
+    static void printPlan(PrintStream out, AuditSpec spec, Plan plan) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "plan: %s: %d prepared cases, %d units in %d partitions, estimated %.2f s"
+                + " of work", spec.name(), plan.cases.size(), plan.units(), plan.partitions(), plan.estimatedSeconds));
+        for (CasePlan c : plan.cases) {
+            lines.add(String.format(Locale.ROOT, "plan:   %-28s %6d coords/test  chunk %5d  %5d units  %s", c.name,
+                    c.nCoords, c.chunk, c.units, Double.isNaN(c.estimatedSeconds) ? "(not measured)"
+                            : String.format(Locale.ROOT, "~%.3f s", c.estimatedSeconds)));
+        }
+        for (String l : lines) {
+            if (out != null) {
+                out.println(l);
+            } else {
+                LOG.info(l);
+            }
+        }
     }
 
     /** The measured cost of one cost evaluation of a check, from a few coordinates of test 0. */
     static double secondsPerEvaluation(GradCheck c) {
-        int m = Math.min(c.nCoordinates(), 4);
+        return secondsPerEvaluation(c, null);
+    }
+
+    static double secondsPerEvaluation(GradCheck c, int[] coords) {
+        int m = Math.min(c.mode() == CheckMode.FAST || coords == null ? c.nCoordinates() : coords.length, 4);
         long evals = c.evaluationsPerUnit(m);
         long t0 = System.nanoTime();
-        c.run(0, 0, m);
+        c.run(0, coords, 0, m);
         long first = System.nanoTime() - t0;
         if (first > 30_000_000L) {
             return first / 1e9 / evals;
@@ -397,7 +528,7 @@ public final class AuditJob {
         long start = System.nanoTime();
         long elapsed;
         do {                                   // cheap cases: repeat past the first (cold) call
-            c.run(0, 0, m);
+            c.run(0, coords, 0, m);
             reps++;
             elapsed = System.nanoTime() - start;
         } while (elapsed < 20_000_000L && reps < 200);
@@ -411,29 +542,55 @@ public final class AuditJob {
     // ---------------------------------------------------------------- executors
 
     /**
-     * Runs one unit on an executor. Captures only the broadcast; everything else comes with the
-     * unit. An exception becomes the unit's error (the case is then reported ERROR) instead of
-     * failing the whole job.
+     * Runs one unit on an executor. Captures only the broadcast and a flag; everything else comes
+     * with the unit. An exception of the check becomes the unit's error (the case is then reported
+     * ERROR) instead of failing the whole job. With {@code failFirstAttempt} (tests only) every
+     * task's first attempt throws, so Spark retries it: the report must not change.
      */
     static final class RunUnit implements PairFunction<WorkUnit, Long, UnitOutput> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<ChecksPayload> checks;
+        private final boolean failFirstAttempt;
 
         RunUnit(Broadcast<ChecksPayload> checks) {
+            this(checks, false);
+        }
+
+        RunUnit(Broadcast<ChecksPayload> checks, boolean failFirstAttempt) {
             this.checks = checks;
+            this.failFirstAttempt = failFirstAttempt;
         }
 
         @Override
         public Tuple2<Long, UnitOutput> call(WorkUnit u) {
-            GradCheck c = checks.value().checks().get(u.check);
+            if (failFirstAttempt) {
+                TaskContext tc = TaskContext.get();
+                if (tc != null && tc.attemptNumber() == 0) {
+                    throw new IllegalStateException("injected failure (spark.gradaudit.test.failFirstAttempt) in the"
+                            + " first attempt of the task running " + u);
+                }
+            }
+            Shipped s = checks.value().shipped().get(u.check);
             long t0 = System.nanoTime();
             UnitOutput out;
             try {
-                out = UnitOutput.of(c.run(u.test, u.lo, u.hi), System.nanoTime() - t0);
+                out = UnitOutput.of(s.check.run(u.test, s.coords, u.lo, u.hi), System.nanoTime() - t0);
             } catch (RuntimeException e) {
                 out = UnitOutput.failed(u.lo, describe(e), System.nanoTime() - t0);
             }
             return new Tuple2<>(key(u.check, u.test), out);
+        }
+    }
+
+    /** A check as shipped: the prepared check and its planned coordinates (null: all). */
+    static final class Shipped implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final GradCheck check;
+        final int[] coords;
+
+        Shipped(GradCheck check, int[] coords) {
+            this.check = check;
+            this.coords = coords;
         }
     }
 
@@ -445,36 +602,52 @@ public final class AuditJob {
      * Kryo-read {@code Program} has no {@code lastUse} table and fails with a NullPointerException).
      */
     static final class ChecksPayload implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         private final byte[] bytes;
-        private transient volatile List<GradCheck> checks;
+        private transient volatile List<Shipped> shipped;
 
-        private ChecksPayload(byte[] bytes, List<GradCheck> checks) {
+        private ChecksPayload(byte[] bytes, List<Shipped> shipped) {
             this.bytes = bytes;
-            this.checks = checks;
+            this.shipped = shipped;
         }
 
         static ChecksPayload of(List<GradCheck> checks) {
+            List<Shipped> s = new ArrayList<>();
+            for (GradCheck c : checks) {
+                s.add(new Shipped(c, null));
+            }
+            return ofShipped(s);
+        }
+
+        static ChecksPayload ofShipped(List<Shipped> shipped) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
             try (ObjectOutputStream o = new ObjectOutputStream(b)) {
-                o.writeObject(new ArrayList<>(checks));
+                o.writeObject(new ArrayList<>(shipped));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot serialize the prepared checks: " + e, e);
             }
-            return new ChecksPayload(b.toByteArray(), List.copyOf(checks));
+            return new ChecksPayload(b.toByteArray(), List.copyOf(shipped));
         }
 
         /** Serialized size, for the plan log. */
         int size() { return bytes.length; }
 
         List<GradCheck> checks() {
-            List<GradCheck> c = checks;
+            List<GradCheck> r = new ArrayList<>();
+            for (Shipped s : shipped()) {
+                r.add(s.check);
+            }
+            return r;
+        }
+
+        List<Shipped> shipped() {
+            List<Shipped> c = shipped;
             if (c == null) {
                 synchronized (this) {
-                    c = checks;
+                    c = shipped;
                     if (c == null) {
                         c = read();
-                        checks = c;
+                        shipped = c;
                     }
                 }
             }
@@ -482,7 +655,7 @@ public final class AuditJob {
         }
 
         @SuppressWarnings("unchecked")
-        private List<GradCheck> read() {
+        private List<Shipped> read() {
             // The context class loader sees the application's and users' classes (spark-submit --jars).
             ClassLoader cl = Thread.currentThread().getContextClassLoader();
             try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
@@ -496,7 +669,7 @@ public final class AuditJob {
                     }
                 }
             }) {
-                return List.copyOf((List<GradCheck>) in.readObject());
+                return List.copyOf((List<Shipped>) in.readObject());
             } catch (IOException | ClassNotFoundException e) {
                 throw new IllegalStateException("cannot deserialize the prepared checks on this executor: " + e, e);
             }
@@ -549,6 +722,85 @@ public final class AuditJob {
         }
     }
 
+    /**
+     * Progress on stderr while the units run: a Spark listener counts the finished tasks of the
+     * units' stage (each task runs a known, contiguous range of units, as {@code parallelize}
+     * slices them), so it knows the units and the cases done; prints at most every 2 s and at the
+     * end, with the elapsed time and an ETA from the rate so far.
+     */
+    static final class Progress extends SparkListener {
+        private final PrintStream out;
+        private final Plan plan;
+        private final long t0;
+        private final java.util.Set<Integer> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private volatile int unitStage = -1;
+        private volatile long lastPrint;
+
+        Progress(PrintStream out, Plan plan, long t0) {
+            this.out = out;
+            this.plan = plan;
+            this.t0 = t0;
+            this.lastPrint = t0;
+        }
+
+        @Override
+        public void onStageSubmitted(SparkListenerStageSubmitted e) {
+            // the units' stage is the first stage with one task per planned partition
+            if (unitStage < 0 && e.stageInfo().numTasks() == plan.partitions()) {
+                unitStage = e.stageInfo().stageId();
+            }
+        }
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd e) {
+            if (e.stageId() != unitStage || !e.taskInfo().successful()) {
+                return;
+            }
+            done.add(e.taskInfo().index());
+            long now = System.nanoTime();
+            if (now - lastPrint > 2_000_000_000L) {
+                lastPrint = now;
+                print(now);
+            }
+        }
+
+        void finish() {
+            print(System.nanoTime());
+        }
+
+        private synchronized void print(long now) {
+            if (out == null) {
+                return;
+            }
+            int n = plan.units();
+            int p = plan.partitions();
+            boolean[] unitDone = new boolean[n];
+            int units = 0;
+            for (int part : done) {
+                long lo = (long) part * n / p;
+                long hi = (long) (part + 1) * n / p;
+                for (long u = lo; u < hi; u++) {
+                    unitDone[(int) u] = true;
+                    units++;
+                }
+            }
+            int[] left = new int[plan.cases.size()];
+            for (int u = 0; u < n; u++) {
+                if (!unitDone[u]) {
+                    left[plan.units.get(u).check]++;
+                }
+            }
+            int casesDone = 0;
+            for (int l : left) {
+                casesDone += l == 0 ? 1 : 0;
+            }
+            double elapsed = (now - t0) / 1e9;
+            String eta = units == 0 ? "?" : String.format(Locale.ROOT, "%.1f s", elapsed * (n - units) / units);
+            out.printf(Locale.ROOT, "progress: %d/%d cases, %d/%d units, %d/%d tasks, elapsed %.1f s, ETA %s%n",
+                    casesDone, plan.cases.size(), units, n, done.size(), p, elapsed, units == n ? "0.0 s" : eta);
+        }
+    }
+
     // ---------------------------------------------------------------- driver: reports
 
     private static List<CaseReport.InputInfo> inputInfos(AuditSpec.Case c) {
@@ -559,15 +811,23 @@ public final class AuditJob {
         return r;
     }
 
-    private static CaseReport errorReport(Prepared p, long seed) {
-        CheckSettings s = p.spec.check();
-        return new CaseReport(p.spec.name(), CaseReport.Status.ERROR, p.error, p.spec.expression(), p.spec.builder(),
-                inputInfos(p.spec), s.nTests(), CheckSettings.modeName(s.mode()), seed, s.eps(), s.absTol(), s.relTol(),
-                0, 0, null, null, p.prepareNanos / 1_000_000);
+    private static long totalElements(AuditSpec.Case c) {
+        long n = 0;
+        for (AuditSpec.Input in : c.inputs().values()) {
+            n += NDArray.sizeOf(in.shape());
+        }
+        return n;
     }
 
-    /** Judges a prepared case from its merged per-test outputs, exactly as VerifyGrad would. */
-    static CaseReport report(Prepared p, long seed, UnitOutput[] perTest) {
+    private static CaseReport errorReport(Prepared p, long seed) {
+        CheckSettings s = p.spec.check();
+        return new CaseReport.Builder(p.spec, CaseReport.Status.ERROR, p.error, inputInfos(p.spec), seed)
+                .settings(s.nTests(), CheckSettings.modeName(s.mode()), s.eps(), s.absTol(), s.relTol())
+                .elements(totalElements(p.spec), 0, 0).timeMs(p.prepareNanos / 1_000_000).build();
+    }
+
+    /** Judges a prepared case from its merged per-test outputs, exactly as VerifyGrad would, and adds its diagnostics. */
+    static CaseReport report(Prepared p, CasePlan plan, long seed, UnitOutput[] perTest) {
         GradCheck c = p.check;
         long nanos = p.prepareNanos;
         long checked = 0;
@@ -581,19 +841,22 @@ public final class AuditJob {
         }
         CheckSettings s = p.spec.check();
         String mode = CheckSettings.modeName(c.mode());
+        CaseReport.Builder b = new CaseReport.Builder(p.spec, CaseReport.Status.ERROR, error, inputInfos(p.spec), seed)
+                .settings(s.nTests(), mode, c.eps(), c.absTol(), c.relTol())
+                .warnings(plan.warnings);
         if (error != null) {
-            return new CaseReport(p.spec.name(), CaseReport.Status.ERROR, error, p.spec.expression(), p.spec.builder(),
-                    inputInfos(p.spec), s.nTests(), mode, seed, c.eps(), c.absTol(), c.relTol(), c.nCoordinates(), 0,
-                    null, null, nanos / 1_000_000);
+            return b.elements(totalElements(p.spec), plan.nCoords, 0).timeMs(nanos / 1_000_000).build();
         }
         GradCheck.TestOutcome reported = null;
         boolean failed = false;
+        double[] testScaled = new double[perTest.length];
         for (int t = 0; t < perTest.length; t++) {
             UnitResult r = perTest[t].result;
             checked += r.checked();
+            testScaled[t] = r.nonFiniteCount() > 0 ? Double.NaN : r.worstIndex() >= 0 ? r.worstScaled() : 0;
             long[] h = r.histogram();
-            for (int b = 0; b < h.length; b++) {
-                hist[b] += h[b];
+            for (int k = 0; k < h.length; k++) {
+                hist[k] += h[k];
             }
             GradCheck.TestOutcome o = c.outcome(r);
             if (failed) {
@@ -608,29 +871,54 @@ public final class AuditJob {
             }
         }
         CaseReport.Worst worst = null;
+        CaseReport.Worst located = null;
         String message = null;
+        List<String> warnings = new ArrayList<>(plan.warnings);
         if (reported != null) {
             GradientError e = c.error(reported);
             UnitResult r = reported.result();
             double scaled = r.nonFiniteCount() > 0 ? Double.NaN : r.worstScaled();
             worst = new CaseReport.Worst(e.test(), e.inputName(), e.arg(), e.errPos(),
                     NDArray.unravel(e.errPos(), e.shape()), e.shape(), e.val1(), e.val2(), e.absErr(), e.relErr(), scaled);
+            int elementFlat = -1;
+            if (c.mode() == CheckMode.FAST) {
+                if (failed) {
+                    try {
+                        Localizer.Location loc = Localizer.locate(c, e.test(), e.errPos(), plan.coords);
+                        int k = loc.argument();
+                        located = new CaseReport.Worst(e.test(), c.inputName(k), k, loc.position(),
+                                NDArray.unravel(loc.position(), c.inputShape(k)), c.inputShape(k), loc.analytic(),
+                                loc.numeric(), loc.absErr(), loc.relErr(), loc.scaledErr());
+                        elementFlat = loc.flat();
+                    } catch (RuntimeException x) {
+                        warnings.add("localization failed: " + describe(x));
+                    }
+                }
+            } else {
+                elementFlat = c.offsetOf(e.arg()) + e.errPos();
+            }
             if (failed) {
-                message = failureMessage(e);
+                message = failureMessage(e, located);
+            }
+            if (elementFlat >= 0 && (failed || scaled >= 0.01)) {
+                warnings.addAll(Diagnostics.stepChecks(c, e.test(), elementFlat));
             }
         }
-        return new CaseReport(p.spec.name(), failed ? CaseReport.Status.FAIL : CaseReport.Status.PASS, message,
-                p.spec.expression(), p.spec.builder(), inputInfos(p.spec), s.nTests(), mode, seed, c.eps(), c.absTol(),
-                c.relTol(), c.nCoordinates(), checked, worst, hist, nanos / 1_000_000);
+        return b.status(failed ? CaseReport.Status.FAIL : CaseReport.Status.PASS).message(message)
+                .elements(totalElements(p.spec), plan.nCoords, checked).worst(worst).located(located)
+                .histogram(hist).testScaled(testScaled).warnings(warnings).timeMs(nanos / 1_000_000).build();
     }
 
-    private static String failureMessage(GradientError e) {
+    private static String failureMessage(GradientError e, CaseReport.Worst located) {
         String where = "test " + e.test() + ", input '" + e.inputName() + "' at index "
                 + Arrays.toString(NDArray.unravel(e.errPos(), e.shape())) + " (flat " + e.errPos() + ")";
+        String loc = located == null ? "" : "; located by bisection at input '" + located.input() + "' index "
+                + Arrays.toString(located.index()) + " (flat " + located.flatIndex() + "): analytic " + located.analytic()
+                + " vs numeric " + located.numeric();
         if (e.nonFinite()) {
-            return where + ": non-finite error (analytic " + e.val1() + ", numeric " + e.val2() + ")";
+            return where + ": non-finite error (analytic " + e.val1() + ", numeric " + e.val2() + ")" + loc;
         }
         return where + ": analytic " + e.val1() + " vs numeric " + e.val2() + " (abs err " + e.absErr() + " > "
-                + e.absTol() + " and rel err " + e.relErr() + " > " + e.relTol() + ")";
+                + e.absTol() + " and rel err " + e.relErr() + " > " + e.relTol() + ")" + loc;
     }
 }

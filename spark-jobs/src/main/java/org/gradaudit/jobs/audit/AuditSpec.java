@@ -15,40 +15,22 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.gradaudit.core.DType;
 import org.gradaudit.core.NDArray;
+import org.gradaudit.core.catalog.CatalogEntry;
+import org.gradaudit.core.catalog.InputDomain;
+import org.gradaudit.core.catalog.OpCatalog;
 import org.gradaudit.core.check.Streams;
+import org.gradaudit.core.check.SymbolicFunction;
 
 /**
- * A parsed and validated audit spec (immutable). The JSON format, with defaults:
+ * A parsed and validated audit spec (immutable). The format is documented in {@code docs/SPEC.md};
+ * in short: a name, a seed, check defaults and a list of cases, each defined by an expression over
+ * named inputs, a catalogue op ({@code "op"}, or {@code "sweep"} entries that expand to one case per
+ * op x shape set x dtype), a user {@link org.gradaudit.core.check.GraphBuilder} class, or a
+ * portable graph file ({@link org.gradaudit.core.io.GraphJson}).
  *
- * <pre>
- * {
- *   "name": "quickstart",                        required
- *   "seed": 666,                                 projections and points; default 666
- *   "defaults": {                                optional; every field optional
- *     "nTests": 2, "mode": "theano",             mode: theano | central | fast
- *     "eps": null, "absTol": null, "relTol": null,   null: from the dtype tables
- *     "nProjections": 8                          directions per test in fast mode
- *   },
- *   "cases": [                                   required, non-empty, unique names
- *     {"name": "tanh_dot",
- *      "expression": "sum(tanh(dot(x, W)) ** 2)",   exactly one of expression / builder
- *      "inputs": {                               required, non-empty; order = declaration order
- *        "x": {"shape": [3],                     required
- *              "dtype": "float64",               float16 | float32 | float64; default float64
- *              "generator": {"kind": "normal", "mean": 0, "std": 1},   default normal(0, 1)
- *                        or {"kind": "uniform", "low": -1, "high": 1}  (defaults -1, 1)
- *              "seed": 1},                       default 0
- *        "W": {...}},
- *      "check": {"nTests": 3, ...}},             optional overrides of "defaults"
- *     {"name": "custom", "builder": "com.example.MyCase", "inputs": {...}}
- *   ]
- * }
- * </pre>
- *
- * Unknown fields are errors. A builder names a public class with a public no-argument
- * constructor that implements {@link org.gradaudit.core.check.GraphBuilder}; it receives the
- * inputs in declaration order. Points are generated on the driver from
- * (spec seed, case name, input name, input seed) alone (see {@link Input#generate}).
+ * <p>Points are generated on the driver from (spec seed, case name, input name, input seed) alone
+ * (see {@link Input#generate}), read from {@code .npy} files, or, for catalogue ops, drawn from the
+ * entry's audit domains.
  */
 public final class AuditSpec {
     public static final long DEFAULT_SEED = 666;
@@ -78,13 +60,15 @@ public final class AuditSpec {
         } catch (IOException e) {
             throw new SpecException(label, "", "cannot read " + file.toAbsolutePath() + ": " + e, e);
         }
-        return parse(text, label);
+        Path dir = file.toAbsolutePath().getParent();
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return new AuditSpecParser(label, cl != null ? cl : AuditSpec.class.getClassLoader(), dir).parse(text);
     }
 
     /** Parses spec text; {@code label} names it in error messages. Builders load from the context class loader. */
     public static AuditSpec parse(String json, String label) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return new AuditSpecParser(label, cl != null ? cl : AuditSpec.class.getClassLoader()).parse(json);
+        return new AuditSpecParser(label, cl != null ? cl : AuditSpec.class.getClassLoader(), null).parse(json);
     }
 
     /** The file name (or label) the spec was read from. */
@@ -99,32 +83,57 @@ public final class AuditSpec {
         return new AuditSpec(source, name, newSeed, defaults, cases);
     }
 
-    /** One case: a graph (an expression or a builder class) over named inputs, and how to check it. */
+    /** How a case's graph is defined. */
+    public enum Kind { EXPRESSION, BUILDER, OP, GRAPH }
+
+    /** One case: a graph over named inputs, and how to check it. */
     public static final class Case {
         private final String name;
-        private final String expression;
-        private final String builder;
+        private final Kind kind;
+        private final String definition;
         private final Map<String, Input> inputs;
         private final CheckSettings check;
+        private final Map<String, int[]> masks;
+        private final transient SymbolicFunction function;
 
-        Case(String name, String expression, String builder, LinkedHashMap<String, Input> inputs, CheckSettings check) {
+        Case(String name, Kind kind, String definition, LinkedHashMap<String, Input> inputs, CheckSettings check,
+                Map<String, int[]> masks, SymbolicFunction function) {
             this.name = name;
-            this.expression = expression;
-            this.builder = builder;
+            this.kind = kind;
+            this.definition = definition;
             this.inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
             this.check = check;
+            this.masks = Collections.unmodifiableMap(new LinkedHashMap<>(masks));
+            this.function = function;
+        }
+
+        Case(String name, String expression, String builder, LinkedHashMap<String, Input> inputs, CheckSettings check) {
+            this(name, expression != null ? Kind.EXPRESSION : Kind.BUILDER, expression != null ? expression : builder,
+                    inputs, check, Map.of(), null);
         }
 
         public String name() { return name; }
-        /** The expression, or null for a builder case. */
-        public String expression() { return expression; }
-        /** The builder's class name, or null for an expression case. */
-        public String builder() { return builder; }
+        public Kind kind() { return kind; }
+        /** The expression, the builder class, the catalogue op name or the graph file, by {@link #kind()}. */
+        public String definition() { return definition; }
+        /** The expression, or null for other kinds. */
+        public String expression() { return kind == Kind.EXPRESSION ? definition : null; }
+        /** The builder's class name, or null for other kinds. */
+        public String builder() { return kind == Kind.BUILDER ? definition : null; }
         /** The inputs in declaration order. */
         public Map<String, Input> inputs() { return inputs; }
         public List<String> inputNames() { return new ArrayList<>(inputs.keySet()); }
         /** The effective settings (defaults merged with the case's overrides). */
         public CheckSettings check() { return check; }
+        /** Explicit flat element indices to check, by input name (sorted, distinct); inputs not named: all or sampled. */
+        public Map<String, int[]> masks() { return masks; }
+        /** The function of a catalogue op or a graph file (built on the driver); null for expressions and builders. */
+        SymbolicFunction function() { return function; }
+
+        /** The same case under another name (sweep expansion). */
+        Case named(String n) {
+            return new Case(n, kind, definition, new LinkedHashMap<>(inputs), check, masks, function);
+        }
     }
 
     /** How one input's point is made. */
@@ -152,9 +161,19 @@ public final class AuditSpec {
          * dtype. It depends on nothing else, so adding or reordering cases and inputs never changes it.
          */
         public NDArray generate(long specSeed, String caseName, String inputName) {
+            if (generator.fixed != null) {
+                return generator.fixed;
+            }
             SplittableRandom r = Streams.stream(specSeed, Streams.caseKey(caseName + "/" + inputName), seed,
                     Streams.POINT);
             double[] d = new double[NDArray.sizeOf(shape)];
+            if (generator.domain != null) {
+                return generator.domain.sample(r, dtype, shape);
+            }
+            if (generator.kind == Generator.Kind.DOMAIN) {
+                CatalogEntry e = OpCatalog.get(generator.origin);
+                return OpCatalog.points(e, (int) generator.a, dtype, specSeed).get((int) generator.b);
+            }
             for (int i = 0; i < d.length; i++) {
                 d[i] = generator.draw(r);
             }
@@ -162,22 +181,38 @@ public final class AuditSpec {
         }
     }
 
-    /** A distribution of point elements: normal(mean, std) or uniform[low, high). */
+    /**
+     * A distribution of point elements: normal(mean, std), uniform[low, high), a catalogue entry's
+     * audit domain, or fixed values (an {@code .npy} file, or a catalogue sweep's points).
+     */
     public static final class Generator {
-        public enum Kind { NORMAL, UNIFORM }
+        public enum Kind { NORMAL, UNIFORM, DOMAIN, FIXED }
 
         private final Kind kind;
         private final double a;
         private final double b;
+        final InputDomain domain;
+        final NDArray fixed;
+        private final String origin;
 
-        private Generator(Kind kind, double a, double b) {
+        private Generator(Kind kind, double a, double b, InputDomain domain, NDArray fixed, String origin) {
             this.kind = kind;
             this.a = a;
             this.b = b;
+            this.domain = domain;
+            this.fixed = fixed;
+            this.origin = origin;
         }
 
-        public static Generator normal(double mean, double std) { return new Generator(Kind.NORMAL, mean, std); }
-        public static Generator uniform(double low, double high) { return new Generator(Kind.UNIFORM, low, high); }
+        public static Generator normal(double mean, double std) { return new Generator(Kind.NORMAL, mean, std, null, null, null); }
+        public static Generator uniform(double low, double high) { return new Generator(Kind.UNIFORM, low, high, null, null, null); }
+        public static Generator domain(InputDomain d) { return new Generator(Kind.DOMAIN, 0, 0, d, null, null); }
+        /** Fixed values; {@code origin} says where they come from (a file, a catalogue entry). */
+        public static Generator fixed(NDArray values, String origin) { return new Generator(Kind.FIXED, 0, 0, null, values, origin); }
+        /** Input {@code index} of catalogue entry {@code op}'s points for shape set {@code shapeSet} ({@code OpCatalog.points}). */
+        public static Generator catalog(String op, int shapeSet, int index) {
+            return new Generator(Kind.DOMAIN, shapeSet, index, null, null, op);
+        }
 
         public Kind kind() { return kind; }
 
@@ -204,7 +239,8 @@ public final class AuditSpec {
         @Override
         public boolean equals(Object o) {
             return o instanceof Generator && ((Generator) o).kind == kind && Double.compare(((Generator) o).a, a) == 0
-                    && Double.compare(((Generator) o).b, b) == 0;
+                    && Double.compare(((Generator) o).b, b) == 0 && Objects.equals(((Generator) o).domain, domain)
+                    && Objects.equals(((Generator) o).fixed, fixed) && Objects.equals(((Generator) o).origin, origin);
         }
 
         @Override
@@ -214,7 +250,12 @@ public final class AuditSpec {
 
         @Override
         public String toString() {
-            return kind == Kind.NORMAL ? "normal(mean=" + a + ", std=" + b + ")" : "uniform(low=" + a + ", high=" + b + ")";
+            switch (kind) {
+                case NORMAL: return "normal(mean=" + a + ", std=" + b + ")";
+                case UNIFORM: return "uniform(low=" + a + ", high=" + b + ")";
+                case DOMAIN: return domain != null ? "domain " + domain : "catalogue points of " + origin + " #" + (int) a;
+                default: return "values from " + origin;
+            }
         }
     }
 
@@ -222,8 +263,8 @@ public final class AuditSpec {
     public String toString() {
         StringBuilder sb = new StringBuilder("AuditSpec(").append(name).append(", seed=").append(seed).append(", cases=");
         for (Case c : cases) {
-            sb.append(' ').append(c.name).append(c.inputs.keySet()).append(c.expression != null ? "=" + c.expression
-                    : " builder " + c.builder);
+            sb.append(' ').append(c.name).append(c.inputs.keySet()).append(' ').append(c.kind).append(' ')
+                    .append(c.definition);
             for (Input in : c.inputs.values()) {
                 sb.append(' ').append(Arrays.toString(in.shape)).append(in.dtype);
             }

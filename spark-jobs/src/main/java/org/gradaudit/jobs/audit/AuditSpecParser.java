@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -17,7 +19,12 @@ import org.gradaudit.core.DType;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.TensorType;
 import org.gradaudit.core.Variable;
+import org.gradaudit.core.catalog.CatalogEntry;
+import org.gradaudit.core.catalog.OpCatalog;
 import org.gradaudit.core.check.CheckMode;
+import org.gradaudit.core.check.SymbolicFunction;
+import org.gradaudit.core.io.GraphJson;
+import org.gradaudit.core.io.Npy;
 import org.gradaudit.core.check.GraphBuilder;
 import org.gradaudit.core.io.ExpressionParser;
 
@@ -34,18 +41,31 @@ final class AuditSpecParser {
             .build();
 
     private static final List<String> TOP = List.of("name", "seed", "defaults", "cases");
-    private static final List<String> CHECK = List.of("nTests", "mode", "eps", "absTol", "relTol", "nProjections");
-    private static final List<String> CASE = List.of("name", "expression", "builder", "inputs", "check");
+    private static final List<String> CHECK = List.of("nTests", "mode", "eps", "absTol", "relTol", "nProjections",
+            "maxElements", "timeBudgetMs");
+    private static final List<String> CASE = List.of("name", "expression", "builder", "graph", "inputs", "check", "mask");
+    private static final List<String> OP_CASE = List.of("name", "op", "shapes", "dtype", "check", "mask");
+    private static final List<String> SWEEP_CASE = List.of("sweep", "check");
+    private static final List<String> KINDS = List.of("expression", "builder", "graph", "op", "sweep");
     private static final List<String> INPUT = List.of("shape", "dtype", "generator", "seed");
+    private static final List<String> NPY = List.of("kind", "file");
     private static final List<String> NORMAL = List.of("kind", "mean", "std");
     private static final List<String> UNIFORM = List.of("kind", "low", "high");
 
     private final String file;
     private final ClassLoader loader;
+    private final Path baseDir;
 
-    AuditSpecParser(String file, ClassLoader loader) {
+    AuditSpecParser(String file, ClassLoader loader, Path baseDir) {
         this.file = file;
         this.loader = loader;
+        this.baseDir = baseDir;
+    }
+
+    /** A path in the spec, relative to the spec file's directory (or the working directory). */
+    private Path resolve(String p) {
+        Path q = Paths.get(p);
+        return q.isAbsolute() || baseDir == null ? q : baseDir.resolve(q);
     }
 
     AuditSpec parse(String json) {
@@ -79,27 +99,40 @@ final class AuditSpecParser {
         Map<String, Integer> seen = new LinkedHashMap<>();
         for (int i = 0; i < casesNode.size(); i++) {
             String path = "cases[" + i + "]";
-            AuditSpec.Case c = caseSpec(casesNode.get(i), path, defaults);
-            Integer before = seen.putIfAbsent(c.name(), i);
-            if (before != null) {
-                throw new SpecException(file, path + ".name", "duplicate case name \"" + c.name()
-                        + "\" (also cases[" + before + "]); case names must be unique");
+            for (AuditSpec.Case c : caseSpecs(casesNode.get(i), path, defaults)) {
+                Integer before = seen.putIfAbsent(c.name(), i);
+                if (before != null) {
+                    throw new SpecException(file, path + ".name", "duplicate case name \"" + c.name()
+                            + "\" (also cases[" + before + "]); case names must be unique");
+                }
+                cases.add(c);
             }
-            cases.add(c);
         }
         return new AuditSpec(file, name, seed, defaults, cases);
     }
 
+    private List<AuditSpec.Case> caseSpecs(JsonNode node, String path, CheckSettings defaults) {
+        requireObject(node, path, "a case object with \"name\", \"inputs\" and one of " + KINDS);
+        List<String> kinds = new ArrayList<>();
+        for (String k : KINDS) {
+            if (node.has(k)) {
+                kinds.add(k);
+            }
+        }
+        if (kinds.size() != 1) {
+            throw new SpecException(file, path, (kinds.isEmpty() ? "missing a case definition" : "has " + kinds)
+                    + "; expected exactly one of \"expression\", \"builder\", \"graph\", \"op\", \"sweep\"");
+        }
+        switch (kinds.get(0)) {
+            case "sweep": return sweep(node, path, defaults);
+            case "op": return List.of(opCase(node, path, defaults));
+            default: return List.of(caseSpec(node, path, defaults));
+        }
+    }
+
     private AuditSpec.Case caseSpec(JsonNode node, String path, CheckSettings defaults) {
-        requireObject(node, path, "a case object with \"name\", \"inputs\" and \"expression\" or \"builder\"");
         knownFields(node, path, CASE);
         String name = requiredString(node, path, "name");
-        boolean hasExpr = node.has("expression");
-        boolean hasBuilder = node.has("builder");
-        if (hasExpr == hasBuilder) {
-            throw new SpecException(file, path, hasExpr ? "has both \"expression\" and \"builder\"; expected exactly one"
-                    : "missing \"expression\" or \"builder\"; expected exactly one");
-        }
         JsonNode inputsNode = node.get("inputs");
         if (inputsNode == null) {
             throw new SpecException(file, path + ".inputs", "missing; expected an object of named inputs");
@@ -118,70 +151,297 @@ final class AuditSpecParser {
             inputs.put(e.getKey(), input(e.getValue(), inPath));
         }
         CheckSettings check = node.has("check") ? check(node.get("check"), path + ".check", defaults) : defaults;
-        String expression = null;
-        String builder = null;
-        if (hasExpr) {
-            expression = requiredString(node, path, "expression");
+        Map<String, int[]> masks = masks(node.get("mask"), path + ".mask", inputs);
+        if (node.has("expression")) {
+            String expression = requiredString(node, path, "expression");
             validateExpression(expression, inputs, path + ".expression");
-        } else {
-            builder = requiredString(node, path, "builder");
-            validateBuilder(builder, path + ".builder");
+            return new AuditSpec.Case(name, AuditSpec.Kind.EXPRESSION, expression, inputs, check, masks, null);
         }
-        return new AuditSpec.Case(name, expression, builder, inputs, check);
+        if (node.has("builder")) {
+            String builder = requiredString(node, path, "builder");
+            validateBuilder(builder, path + ".builder");
+            return new AuditSpec.Case(name, AuditSpec.Kind.BUILDER, builder, inputs, check, masks, null);
+        }
+        String graphFile = requiredString(node, path, "graph");
+        GraphJson.Graph g;
+        try {
+            g = GraphJson.read(resolve(graphFile));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new SpecException(file, path + ".graph", e.getMessage(), e);
+        }
+        if (!new java.util.HashSet<>(g.inputNames()).equals(inputs.keySet())) {
+            throw new SpecException(file, path + ".inputs", "the graph " + graphFile + " has inputs " + g.inputNames()
+                    + " but the case declares " + inputs.keySet() + "; declare each graph input by name");
+        }
+        List<String> declared = new ArrayList<>(inputs.keySet());
+        int[] order = new int[g.inputNames().size()];
+        for (int i = 0; i < order.length; i++) {
+            String n = g.inputNames().get(i);
+            order[i] = declared.indexOf(n);
+            AuditSpec.Input in = inputs.get(n);
+            if (in.shape().length != g.inputNdims().get(i)) {
+                throw new SpecException(file, path + ".inputs." + n + ".shape", "the graph declares ndim "
+                        + g.inputNdims().get(i) + " for input " + n + ", the case gives shape "
+                        + java.util.Arrays.toString(in.shape()));
+            }
+        }
+        SymbolicFunction fn = vars -> {
+            List<Variable> ordered = new ArrayList<>();
+            for (int k : order) {
+                ordered.add(vars.get(k));
+            }
+            return g.build(ordered);
+        };
+        try {
+            List<Variable> vars = new ArrayList<>();
+            for (Map.Entry<String, AuditSpec.Input> e : inputs.entrySet()) {
+                vars.add(symbolicInput(e.getKey(), e.getValue()));
+            }
+            fn.apply(vars);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new SpecException(file, path + ".graph", e.getMessage(), e);
+        }
+        return new AuditSpec.Case(name, AuditSpec.Kind.GRAPH, graphFile, inputs, check, masks, fn);
+    }
+
+    /** {@code {"op": "softmax", "shapes": [[3, 4]], "dtype": "float32"}}: one catalogue op at one shape set and dtype. */
+    private AuditSpec.Case opCase(JsonNode node, String path, CheckSettings defaults) {
+        knownFields(node, path, OP_CASE);
+        String op = requiredString(node, path, "op");
+        CatalogEntry e = entry(op, path + ".op");
+        DType dtype = e.dtypes().get(0);
+        if (node.has("dtype")) {
+            dtype = floatDtype(node.get("dtype"), path + ".dtype");
+        }
+        CheckSettings check = node.has("check") ? check(node.get("check"), path + ".check", defaults) : defaults;
+        List<String> names = opInputNames(e.nInputs());
+        LinkedHashMap<String, AuditSpec.Input> inputs = new LinkedHashMap<>();
+        String shapeText;
+        if (node.has("shapes")) {
+            JsonNode sh = node.get("shapes");
+            if (!sh.isArray() || sh.size() != e.nInputs()) {
+                throw new SpecException(file, path + ".shapes", "op " + op + " has " + e.nInputs()
+                        + " input(s); expected an array of " + e.nInputs() + " shape(s), got " + show(sh));
+            }
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < e.nInputs(); i++) {
+                int[] shape = shape(sh.get(i), path + ".shapes[" + i + "]");
+                inputs.put(names.get(i), new AuditSpec.Input(shape, dtype, AuditSpec.Generator.domain(e.domains().get(i)), 0));
+                parts.add(shapeText(shape));
+            }
+            shapeText = String.join(";", parts);
+        } else {
+            int[][] shapes = e.shapes().get(0);
+            for (int i = 0; i < e.nInputs(); i++) {
+                inputs.put(names.get(i), new AuditSpec.Input(shapes[i], dtype, AuditSpec.Generator.catalog(op, 0, i), 0));
+            }
+            shapeText = "#0";
+        }
+        String name = node.has("name") ? requiredString(node, path, "name") : op + "[" + shapeText + "]/" + dtype.numpyName();
+        Map<String, int[]> masks = masks(node.get("mask"), path + ".mask", inputs);
+        return new AuditSpec.Case(name, AuditSpec.Kind.OP, op, inputs, check, masks, e.builder());
+    }
+
+    /** {@code {"sweep": "all"}} or {@code {"sweep": ["softmax", ...]}}: every entry x its shape sets x its dtypes. */
+    private List<AuditSpec.Case> sweep(JsonNode node, String path, CheckSettings defaults) {
+        knownFields(node, path, SWEEP_CASE);
+        JsonNode sw = node.get("sweep");
+        List<CatalogEntry> entries = new ArrayList<>();
+        if (sw.isTextual() && sw.textValue().equals("all")) {
+            entries.addAll(OpCatalog.all());
+        } else if (sw.isArray() && !sw.isEmpty()) {
+            for (int i = 0; i < sw.size(); i++) {
+                if (!sw.get(i).isTextual()) {
+                    throw new SpecException(file, path + ".sweep[" + i + "]", "expected an op name, got " + show(sw.get(i)));
+                }
+                entries.add(entry(sw.get(i).textValue(), path + ".sweep[" + i + "]"));
+            }
+        } else {
+            throw new SpecException(file, path + ".sweep", "expected \"all\" or a non-empty array of op names, got "
+                    + show(sw));
+        }
+        CheckSettings check = node.has("check") ? check(node.get("check"), path + ".check", defaults) : defaults;
+        List<AuditSpec.Case> r = new ArrayList<>();
+        for (CatalogEntry e : entries) {
+            List<String> names = opInputNames(e.nInputs());
+            for (int s = 0; s < e.shapes().size(); s++) {
+                for (DType d : e.dtypes()) {
+                    LinkedHashMap<String, AuditSpec.Input> inputs = new LinkedHashMap<>();
+                    for (int i = 0; i < e.nInputs(); i++) {
+                        inputs.put(names.get(i), new AuditSpec.Input(e.shapes().get(s)[i], d,
+                                AuditSpec.Generator.catalog(e.name(), s, i), 0));
+                    }
+                    r.add(new AuditSpec.Case(e.name() + "#" + s + "/" + d.numpyName(), AuditSpec.Kind.OP, e.name(),
+                            inputs, check, Map.of(), e.builder()));
+                }
+            }
+        }
+        return r;
+    }
+
+    private CatalogEntry entry(String op, String path) {
+        try {
+            return OpCatalog.get(op);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(file, path, e.getMessage(), e);
+        }
+    }
+
+    /** x, y, z for up to three inputs, else x0, x1, ... */
+    static List<String> opInputNames(int n) {
+        List<String> r = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            r.add(n <= 3 ? new String[] {"x", "y", "z"}[i] : "x" + i);
+        }
+        return r;
+    }
+
+    private static String shapeText(int[] shape) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i == 0 ? "" : "x").append(shape[i]);
+        }
+        return shape.length == 0 ? "()" : b.toString();
+    }
+
+    /** {@code {"x": [0, 3], "W": [[0, 1], [2, 0]]}}: flat indices or multi-indices, per input. */
+    private Map<String, int[]> masks(JsonNode node, String path, Map<String, AuditSpec.Input> inputs) {
+        Map<String, int[]> r = new LinkedHashMap<>();
+        if (node == null) {
+            return r;
+        }
+        requireObject(node, path, "an object of index lists by input name");
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String p = path + "." + e.getKey();
+            AuditSpec.Input in = inputs.get(e.getKey());
+            if (in == null) {
+                throw new SpecException(file, p, "no input named \"" + e.getKey() + "\"; inputs are " + inputs.keySet());
+            }
+            int[] shape = in.shape();
+            int size = NDArray.sizeOf(shape);
+            JsonNode list = e.getValue();
+            if (!list.isArray() || list.isEmpty()) {
+                throw new SpecException(file, p, "expected a non-empty array of flat indices or index arrays, got "
+                        + show(list));
+            }
+            java.util.TreeSet<Integer> idx = new java.util.TreeSet<>();
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode v = list.get(i);
+                int flat;
+                if (v.isIntegralNumber() && v.canConvertToInt()) {
+                    flat = v.intValue();
+                    if (flat < 0 || flat >= size) {
+                        throw new SpecException(file, p + "[" + i + "]", "flat index " + flat + " out of range [0, "
+                                + size + ") for shape " + java.util.Arrays.toString(shape));
+                    }
+                } else if (v.isArray() && v.size() == shape.length) {
+                    flat = 0;
+                    for (int a = 0; a < shape.length; a++) {
+                        JsonNode d = v.get(a);
+                        if (!d.isIntegralNumber() || !d.canConvertToInt() || d.intValue() < 0 || d.intValue() >= shape[a]) {
+                            throw new SpecException(file, p + "[" + i + "]", "index " + v + " out of range for shape "
+                                    + java.util.Arrays.toString(shape));
+                        }
+                        flat = flat * shape[a] + d.intValue();
+                    }
+                } else {
+                    throw new SpecException(file, p + "[" + i + "]", "expected a flat index or an array of "
+                            + shape.length + " indices, got " + show(v));
+                }
+                idx.add(flat);
+            }
+            r.put(e.getKey(), idx.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return r;
     }
 
     private AuditSpec.Input input(JsonNode node, String path) {
         requireObject(node, path, "an input object with \"shape\"");
         knownFields(node, path, INPUT);
+        JsonNode gen = node.get("generator");
+        boolean npy = gen != null && gen.isObject() && gen.has("kind") && "npy".equals(gen.get("kind").asText());
+        int[] shape = null;
         JsonNode shapeNode = node.get("shape");
-        if (shapeNode == null) {
+        if (shapeNode == null && !npy) {
             throw new SpecException(file, path + ".shape", "missing; expected an array of non-negative integers");
         }
+        if (shapeNode != null) {
+            shape = shape(shapeNode, path + ".shape");
+        }
+        DType dtype = node.has("dtype") ? floatDtype(node.get("dtype"), path + ".dtype") : null;
+        long seed = node.has("seed") ? integer(node.get("seed"), path + ".seed") : 0;
+        if (npy) {
+            knownFields(gen, path + ".generator", NPY);
+            JsonNode f = gen.get("file");
+            if (f == null || !f.isTextual() || f.textValue().isBlank()) {
+                throw new SpecException(file, path + ".generator.file", "expected the path of an .npy file, got "
+                        + (f == null ? "nothing" : show(f)));
+            }
+            NDArray a;
+            try {
+                a = Npy.read(resolve(f.textValue()));
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                throw new SpecException(file, path + ".generator.file", e.getMessage(), e);
+            }
+            if (!a.dtype().isFloat()) {
+                throw new SpecException(file, path + ".generator.file", f.textValue() + " holds " + a.dtype().numpyName()
+                        + " values; gradients are checked for float inputs only (float32, float64)");
+            }
+            if (shape != null && !java.util.Arrays.equals(shape, a.shape())) {
+                throw new SpecException(file, path + ".shape", "declared " + java.util.Arrays.toString(shape) + " but "
+                        + f.textValue() + " has shape " + java.util.Arrays.toString(a.shape()));
+            }
+            if (dtype != null && dtype != a.dtype()) {
+                throw new SpecException(file, path + ".dtype", "declared " + dtype.numpyName() + " but " + f.textValue()
+                        + " holds " + a.dtype().numpyName());
+            }
+            return new AuditSpec.Input(a.shape(), a.dtype(), AuditSpec.Generator.fixed(a, f.textValue()), seed);
+        }
+        AuditSpec.Generator g = gen != null ? generator(gen, path + ".generator") : AuditSpec.Generator.normal(0, 1);
+        return new AuditSpec.Input(shape, dtype == null ? DType.FLOAT64 : dtype, g, seed);
+    }
+
+    private int[] shape(JsonNode shapeNode, String path) {
         if (!shapeNode.isArray()) {
-            throw new SpecException(file, path + ".shape", "expected an array of non-negative integers, got "
-                    + show(shapeNode));
+            throw new SpecException(file, path, "expected an array of non-negative integers, got " + show(shapeNode));
         }
         int[] shape = new int[shapeNode.size()];
         for (int k = 0; k < shape.length; k++) {
             JsonNode d = shapeNode.get(k);
             if (!d.isIntegralNumber() || !d.canConvertToInt() || d.intValue() < 0) {
-                throw new SpecException(file, path + ".shape", "expected an array of non-negative integers, got "
-                        + show(shapeNode));
+                throw new SpecException(file, path, "expected an array of non-negative integers, got " + show(shapeNode));
             }
             shape[k] = d.intValue();
         }
         try {
             NDArray.sizeOf(shape);
         } catch (IllegalArgumentException e) {
-            throw new SpecException(file, path + ".shape", e.getMessage(), e);
+            throw new SpecException(file, path, e.getMessage(), e);
         }
-        DType dtype = DType.FLOAT64;
-        if (node.has("dtype")) {
-            JsonNode d = node.get("dtype");
-            String s = d.isTextual() ? d.textValue() : null;
-            DType parsed = null;
-            try {
-                parsed = s == null ? null : DType.of(s);
-            } catch (IllegalArgumentException e) {
-                parsed = null;
-            }
-            if (parsed == null || !parsed.isFloat() || !parsed.numpyName().equals(s)) {
-                throw new SpecException(file, path + ".dtype", "expected one of \"float16\", \"float32\", \"float64\""
-                        + " (gradients are checked for float inputs only), got " + show(d));
-            }
-            dtype = parsed;
+        return shape;
+    }
+
+    private DType floatDtype(JsonNode d, String path) {
+        String s = d.isTextual() ? d.textValue() : null;
+        DType parsed;
+        try {
+            parsed = s == null ? null : DType.of(s);
+        } catch (IllegalArgumentException e) {
+            parsed = null;
         }
-        AuditSpec.Generator gen = node.has("generator") ? generator(node.get("generator"), path + ".generator")
-                : AuditSpec.Generator.normal(0, 1);
-        long seed = node.has("seed") ? integer(node.get("seed"), path + ".seed") : 0;
-        return new AuditSpec.Input(shape, dtype, gen, seed);
+        if (parsed == null || !parsed.isFloat() || !parsed.numpyName().equals(s)) {
+            throw new SpecException(file, path, "expected one of \"float16\", \"float32\", \"float64\""
+                    + " (gradients are checked for float inputs only), got " + show(d));
+        }
+        return parsed;
     }
 
     private AuditSpec.Generator generator(JsonNode node, String path) {
         requireObject(node, path, "{\"kind\": \"normal\"} or {\"kind\": \"uniform\", \"low\": ..., \"high\": ...}");
         JsonNode kind = node.get("kind");
         if (kind == null || !kind.isTextual() || !List.of("normal", "uniform").contains(kind.textValue())) {
-            throw new SpecException(file, path + ".kind", "expected \"normal\" or \"uniform\", got "
+            throw new SpecException(file, path + ".kind", "expected \"normal\", \"uniform\" or \"npy\", got "
                     + (kind == null ? "nothing" : show(kind)));
         }
         if (kind.textValue().equals("normal")) {
@@ -236,6 +496,18 @@ final class AuditSpecParser {
         }
         if (node.has("nProjections")) {
             c = c.withNProjections(positiveInt(node.get("nProjections"), path + ".nProjections"));
+        }
+        if (node.has("maxElements")) {
+            c = c.withMaxElements(node.get("maxElements").isNull() ? null
+                    : positiveInt(node.get("maxElements"), path + ".maxElements"));
+        }
+        if (node.has("timeBudgetMs")) {
+            JsonNode b = node.get("timeBudgetMs");
+            if (!b.isNull() && (!b.isIntegralNumber() || !b.canConvertToLong() || b.longValue() < 1)) {
+                throw new SpecException(file, path + ".timeBudgetMs", "expected a positive integer (milliseconds) or"
+                        + " null, got " + show(b));
+            }
+            c = c.withTimeBudgetMs(b.isNull() ? null : b.longValue());
         }
         return c;
     }

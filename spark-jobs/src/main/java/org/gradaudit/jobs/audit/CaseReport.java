@@ -117,8 +117,8 @@ public final class CaseReport implements Serializable {
     private final String name;
     private final Status status;
     private final String message;
-    private final String expression;
-    private final String builder;
+    private final String kind;
+    private final String definition;
     private final List<InputInfo> inputs;
     private final int nTests;
     private final String mode;
@@ -126,40 +126,119 @@ public final class CaseReport implements Serializable {
     private final Double eps;
     private final Double absTol;
     private final Double relTol;
+    private final long elementsTotal;
     private final int coordinatesPerTest;
     private final long elementsChecked;
     private final Worst worst;
+    private final Worst located;
     private final long[] histogram;
+    private final double[] testScaled;
+    private final List<String> warnings;
     private final long timeMs;
 
-    CaseReport(String name, Status status, String message, String expression, String builder, List<InputInfo> inputs,
-            int nTests, String mode, long seed, Double eps, Double absTol, Double relTol, int coordinatesPerTest,
-            long elementsChecked, Worst worst, long[] histogram, long timeMs) {
-        this.name = name;
-        this.status = status;
-        this.message = message;
-        this.expression = expression;
-        this.builder = builder;
-        this.inputs = List.copyOf(inputs);
-        this.nTests = nTests;
-        this.mode = mode;
-        this.seed = seed;
-        this.eps = eps;
-        this.absTol = absTol;
-        this.relTol = relTol;
-        this.coordinatesPerTest = coordinatesPerTest;
-        this.elementsChecked = elementsChecked;
-        this.worst = worst;
-        this.histogram = histogram == null ? null : histogram.clone();
-        this.timeMs = timeMs;
+    private CaseReport(Builder b) {
+        this.name = b.name;
+        this.status = b.status;
+        this.message = b.message;
+        this.kind = b.kind;
+        this.definition = b.definition;
+        this.inputs = List.copyOf(b.inputs);
+        this.nTests = b.nTests;
+        this.mode = b.mode;
+        this.seed = b.seed;
+        this.eps = b.eps;
+        this.absTol = b.absTol;
+        this.relTol = b.relTol;
+        this.elementsTotal = b.elementsTotal;
+        this.coordinatesPerTest = b.coordinatesPerTest;
+        this.elementsChecked = b.elementsChecked;
+        this.worst = b.worst;
+        this.located = b.located;
+        this.histogram = b.histogram == null ? null : b.histogram.clone();
+        this.testScaled = b.testScaled == null ? null : b.testScaled.clone();
+        this.warnings = List.copyOf(b.warnings);
+        this.timeMs = b.timeMs;
+    }
+
+    /** Assembles a report; every field but the identity has a default. */
+    static final class Builder {
+        private final String name;
+        private final String kind;
+        private final String definition;
+        private final List<InputInfo> inputs;
+        private final long seed;
+        private Status status;
+        private String message;
+        private int nTests;
+        private String mode;
+        private Double eps;
+        private Double absTol;
+        private Double relTol;
+        private long elementsTotal;
+        private int coordinatesPerTest;
+        private long elementsChecked;
+        private Worst worst;
+        private Worst located;
+        private long[] histogram;
+        private double[] testScaled;
+        private List<String> warnings = List.of();
+        private long timeMs;
+
+        Builder(AuditSpec.Case spec, Status status, String message, List<InputInfo> inputs, long seed) {
+            this(spec.name(), spec.kind().name().toLowerCase(java.util.Locale.ROOT), spec.definition(), status, message,
+                    inputs, seed);
+        }
+
+        Builder(String name, String kind, String definition, Status status, String message, List<InputInfo> inputs,
+                long seed) {
+            this.name = name;
+            this.kind = kind;
+            this.definition = definition;
+            this.status = status;
+            this.message = message;
+            this.inputs = inputs;
+            this.seed = seed;
+        }
+
+        Builder status(Status s) { this.status = s; return this; }
+        Builder message(String m) { this.message = m; return this; }
+
+        Builder settings(int nTests, String mode, Double eps, Double absTol, Double relTol) {
+            this.nTests = nTests;
+            this.mode = mode;
+            this.eps = eps;
+            this.absTol = absTol;
+            this.relTol = relTol;
+            return this;
+        }
+
+        Builder elements(long total, int perTest, long checked) {
+            this.elementsTotal = total;
+            this.coordinatesPerTest = perTest;
+            this.elementsChecked = checked;
+            return this;
+        }
+
+        Builder worst(Worst w) { this.worst = w; return this; }
+        Builder located(Worst w) { this.located = w; return this; }
+        Builder histogram(long[] h) { this.histogram = h; return this; }
+        Builder testScaled(double[] t) { this.testScaled = t; return this; }
+        Builder warnings(List<String> w) { this.warnings = w; return this; }
+        Builder timeMs(long t) { this.timeMs = t; return this; }
+
+        CaseReport build() { return new CaseReport(this); }
     }
 
     public String name() { return name; }
     public Status status() { return status; }
     /** Why the case failed or errored; null for PASS. */
     public String message() { return message; }
-    public String expression() { return expression; }
-    public String builder() { return builder; }
+    /** How the case was defined: expression, builder, op or graph. */
+    public String kind() { return kind; }
+    /** The expression, builder class, catalogue op name or graph file. */
+    public String definition() { return definition; }
+    public String expression() { return "expression".equals(kind) ? definition : null; }
+    public String builder() { return "builder".equals(kind) ? definition : null; }
     public List<InputInfo> inputs() { return inputs; }
     public int nTests() { return nTests; }
     public String mode() { return mode; }
@@ -168,16 +247,41 @@ public final class CaseReport implements Serializable {
     public Double eps() { return eps; }
     public Double absTol() { return absTol; }
     public Double relTol() { return relTol; }
-    /** Elements (or fast-mode directions) per test; 0 when unknown. */
+    /** Elements over all inputs. */
+    public long elementsTotal() { return elementsTotal; }
+    /** Elements (or fast-mode directions) compared per test after masks, sampling and the time budget; 0 when unknown. */
     public int coordinatesPerTest() { return coordinatesPerTest; }
     /** Comparisons made over all tests. */
     public long elementsChecked() { return elementsChecked; }
-    /** The reported element; null for ERROR or when nothing was compared. */
+    /** The reported element (in fast mode: the direction); null for ERROR or when nothing was compared. */
     public Worst worst() { return worst; }
+    /** Fast mode, failing: the element bisection located; null otherwise. */
+    public Worst located() { return located; }
     /** Counts of log10(scaled error) per decade over all tests (see UnitResult); null for ERROR. */
     public long[] histogram() { return histogram == null ? null : histogram.clone(); }
+    /** The largest scaled error of each test (NaN: a non-finite error); null for ERROR. */
+    public double[] testScaledErrors() { return testScaled == null ? null : testScaled.clone(); }
+    public Double scaledErrMin() { return stat(0); }
+    public Double scaledErrMedian() { return stat(1); }
+    public Double scaledErrMax() { return stat(2); }
+    /** Planning notes and diagnostics: sampling, time budget, kinks and step sensitivity. */
+    public List<String> warnings() { return warnings; }
     /** Driver preparation plus summed unit compute time; not part of {@link #equals}. */
     public long timeMs() { return timeMs; }
+
+    private Double stat(int which) {
+        if (testScaled == null || testScaled.length == 0) {
+            return null;
+        }
+        double[] s = testScaled.clone();
+        Arrays.sort(s);                                   // NaN sorts last: the max is NaN when a test was non-finite
+        int n = s.length;
+        switch (which) {
+            case 0: return s[0];
+            case 2: return s[n - 1];
+            default: return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        }
+    }
 
     static boolean same(double a, double b) {
         return Double.compare(a, b) == 0;
@@ -190,11 +294,13 @@ public final class CaseReport implements Serializable {
         }
         CaseReport c = (CaseReport) o;
         return name.equals(c.name) && status == c.status && Objects.equals(message, c.message)
-                && Objects.equals(expression, c.expression) && Objects.equals(builder, c.builder)
-                && inputs.equals(c.inputs) && nTests == c.nTests && mode.equals(c.mode) && seed == c.seed
+                && Objects.equals(kind, c.kind) && Objects.equals(definition, c.definition)
+                && inputs.equals(c.inputs) && nTests == c.nTests && Objects.equals(mode, c.mode) && seed == c.seed
                 && Objects.equals(eps, c.eps) && Objects.equals(absTol, c.absTol) && Objects.equals(relTol, c.relTol)
-                && coordinatesPerTest == c.coordinatesPerTest && elementsChecked == c.elementsChecked
-                && Objects.equals(worst, c.worst) && Arrays.equals(histogram, c.histogram);
+                && elementsTotal == c.elementsTotal && coordinatesPerTest == c.coordinatesPerTest
+                && elementsChecked == c.elementsChecked && Objects.equals(worst, c.worst)
+                && Objects.equals(located, c.located) && Arrays.equals(histogram, c.histogram)
+                && Arrays.equals(testScaled, c.testScaled) && warnings.equals(c.warnings);
     }
 
     @Override

@@ -14,8 +14,8 @@ import org.gradaudit.core.check.VerifyOptions;
 public final class CheckSettings implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Theano's verify_grad defaults: 2 tests, one-sided differences, dtype eps and tolerances. */
-    public static final CheckSettings DEFAULTS = new CheckSettings(2, CheckMode.THEANO, null, null, null, 8);
+    /** Theano's verify_grad defaults: 2 tests, one-sided differences, dtype eps and tolerances, every element, no budget. */
+    public static final CheckSettings DEFAULTS = new CheckSettings(2, CheckMode.THEANO, null, null, null, 8, null, null);
 
     private final int nTests;
     private final CheckMode mode;
@@ -23,14 +23,23 @@ public final class CheckSettings implements Serializable {
     private final Double absTol;
     private final Double relTol;
     private final int nProjections;
+    private final Integer maxElements;
+    private final Long timeBudgetMs;
 
     public CheckSettings(int nTests, CheckMode mode, Double eps, Double absTol, Double relTol, int nProjections) {
+        this(nTests, mode, eps, absTol, relTol, nProjections, null, null);
+    }
+
+    public CheckSettings(int nTests, CheckMode mode, Double eps, Double absTol, Double relTol, int nProjections,
+            Integer maxElements, Long timeBudgetMs) {
         this.nTests = nTests;
         this.mode = Objects.requireNonNull(mode, "mode");
         this.eps = eps;
         this.absTol = absTol;
         this.relTol = relTol;
         this.nProjections = nProjections;
+        this.maxElements = maxElements;
+        this.timeBudgetMs = timeBudgetMs;
     }
 
     public int nTests() { return nTests; }
@@ -40,13 +49,19 @@ public final class CheckSettings implements Serializable {
     public Double relTol() { return relTol; }
     /** Random input directions per test in fast mode. */
     public int nProjections() { return nProjections; }
+    /** At most this many elements per input are checked (a seeded sample); null: all. */
+    public Integer maxElements() { return maxElements; }
+    /** The time a case may take (planned before running from the measured cost); null: no limit. */
+    public Long timeBudgetMs() { return timeBudgetMs; }
 
-    CheckSettings withNTests(int v) { return new CheckSettings(v, mode, eps, absTol, relTol, nProjections); }
-    CheckSettings withMode(CheckMode v) { return new CheckSettings(nTests, v, eps, absTol, relTol, nProjections); }
-    CheckSettings withEps(Double v) { return new CheckSettings(nTests, mode, v, absTol, relTol, nProjections); }
-    CheckSettings withAbsTol(Double v) { return new CheckSettings(nTests, mode, eps, v, relTol, nProjections); }
-    CheckSettings withRelTol(Double v) { return new CheckSettings(nTests, mode, eps, absTol, v, nProjections); }
-    CheckSettings withNProjections(int v) { return new CheckSettings(nTests, mode, eps, absTol, relTol, v); }
+    CheckSettings withNTests(int v) { return new CheckSettings(v, mode, eps, absTol, relTol, nProjections, maxElements, timeBudgetMs); }
+    CheckSettings withMode(CheckMode v) { return new CheckSettings(nTests, v, eps, absTol, relTol, nProjections, maxElements, timeBudgetMs); }
+    CheckSettings withEps(Double v) { return new CheckSettings(nTests, mode, v, absTol, relTol, nProjections, maxElements, timeBudgetMs); }
+    CheckSettings withAbsTol(Double v) { return new CheckSettings(nTests, mode, eps, v, relTol, nProjections, maxElements, timeBudgetMs); }
+    CheckSettings withRelTol(Double v) { return new CheckSettings(nTests, mode, eps, absTol, v, nProjections, maxElements, timeBudgetMs); }
+    CheckSettings withNProjections(int v) { return new CheckSettings(nTests, mode, eps, absTol, relTol, v, maxElements, timeBudgetMs); }
+    CheckSettings withMaxElements(Integer v) { return new CheckSettings(nTests, mode, eps, absTol, relTol, nProjections, v, timeBudgetMs); }
+    CheckSettings withTimeBudgetMs(Long v) { return new CheckSettings(nTests, mode, eps, absTol, relTol, nProjections, maxElements, v); }
 
     /** The core's options for these settings and the spec's seed. */
     public VerifyOptions toOptions(long seed) {
@@ -66,17 +81,19 @@ public final class CheckSettings implements Serializable {
         }
         CheckSettings c = (CheckSettings) o;
         return nTests == c.nTests && mode == c.mode && Objects.equals(eps, c.eps) && Objects.equals(absTol, c.absTol)
-                && Objects.equals(relTol, c.relTol) && nProjections == c.nProjections;
+                && Objects.equals(relTol, c.relTol) && nProjections == c.nProjections
+                && Objects.equals(maxElements, c.maxElements) && Objects.equals(timeBudgetMs, c.timeBudgetMs);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(nTests, mode, eps, absTol, relTol, nProjections);
+        return Objects.hash(nTests, mode, eps, absTol, relTol, nProjections, maxElements, timeBudgetMs);
     }
 
     @Override
     public String toString() {
         return "CheckSettings(nTests=" + nTests + ", mode=" + modeName(mode) + ", eps=" + eps + ", absTol=" + absTol
-                + ", relTol=" + relTol + ", nProjections=" + nProjections + ")";
+                + ", relTol=" + relTol + ", nProjections=" + nProjections + ", maxElements=" + maxElements
+                + ", timeBudgetMs=" + timeBudgetMs + ")";
     }
 }

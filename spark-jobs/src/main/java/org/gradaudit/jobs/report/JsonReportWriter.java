@@ -121,11 +121,8 @@ public final class JsonReportWriter {
         if (c.message() != null) {
             n.put("message", c.message());
         }
-        if (c.expression() != null) {
-            n.put("expression", c.expression());
-        } else {
-            n.put("builder", c.builder());
-        }
+        n.put("kind", c.kind());
+        n.put(c.kind(), c.definition());
         ArrayNode inputs = n.putArray("inputs");
         for (CaseReport.InputInfo in : c.inputs()) {
             ObjectNode i = inputs.addObject();
@@ -148,12 +145,41 @@ public final class JsonReportWriter {
             n.put("analytic", w.analytic());
             n.put("numeric", w.numeric());
         }
+        CaseReport.Worst loc = c.located();
+        if (loc != null) {
+            ObjectNode l = n.putObject("located");
+            l.put("input", loc.input());
+            l.put("argument", loc.argument());
+            l.put("flatIndex", loc.flatIndex());
+            ints(l.putArray("index"), loc.index());
+            l.put("analytic", loc.analytic());
+            l.put("numeric", loc.numeric());
+            l.put("absErr", loc.absErr());
+            l.put("relErr", loc.relErr());
+            l.put("scaledErr", loc.scaledErr());
+        }
+        double[] ts = c.testScaledErrors();
+        if (ts != null) {
+            ObjectNode st = n.putObject("scaledErrStats");
+            st.put("min", c.scaledErrMin());
+            st.put("median", c.scaledErrMedian());
+            st.put("max", c.scaledErrMax());
+            ArrayNode per = st.putArray("perTest");
+            for (double v : ts) {
+                per.add(v);
+            }
+        }
+        ArrayNode warn = n.putArray("warnings");
+        for (String w0 : c.warnings()) {
+            warn.add(w0);
+        }
         putNullable(n, "absTol", c.absTol());
         putNullable(n, "relTol", c.relTol());
         putNullable(n, "eps", c.eps());
         n.put("nTests", c.nTests());
         n.put("seed", c.seed());
         n.put("mode", c.mode());
+        n.put("elementsTotal", c.elementsTotal());
         n.put("coordinatesPerTest", c.coordinatesPerTest());
         n.put("elementsChecked", c.elementsChecked());
         long[] h = c.histogram();

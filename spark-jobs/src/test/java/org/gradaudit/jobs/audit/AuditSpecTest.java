@@ -109,13 +109,13 @@ class AuditSpecTest {
 
     @Test
     void unknownFieldsAreErrors() {
-        assertEquals("quickstart.json: cases[0].chek: unknown field; expected one of name, expression, builder, inputs,"
-                + " check", error(oneCase("{\"name\": \"c\", \"expression\": \"sum(x)\", \"inputs\": {\"x\": "
+        assertEquals("quickstart.json: cases[0].chek: unknown field; expected one of name, expression, builder, graph,"
+                + " inputs, check, mask", error(oneCase("{\"name\": \"c\", \"expression\": \"sum(x)\", \"inputs\": {\"x\": "
                 + "{\"shape\": [1]}}, \"chek\": {}}")));
         assertEquals("quickstart.json: seeds: unknown field; expected one of name, seed, defaults, cases",
                 error("{\"name\": \"t\", \"seeds\": 1, \"cases\": [" + GOOD_CASE + "]}"));
         assertEquals("quickstart.json: defaults.abs_tol: unknown field; expected one of nTests, mode, eps, absTol,"
-                + " relTol, nProjections", error("{\"name\": \"t\", \"defaults\": {\"abs_tol\": 1}, \"cases\": ["
+                + " relTol, nProjections, maxElements, timeBudgetMs", error("{\"name\": \"t\", \"defaults\": {\"abs_tol\": 1}, \"cases\": ["
                 + GOOD_CASE + "]}"));
         assertEquals("quickstart.json: cases[0].inputs.x.generator.std: unknown field; expected one of kind, low, high",
                 error(oneCase("{\"name\": \"c\", \"expression\": \"sum(x)\", \"inputs\": {\"x\": {\"shape\": [1],"
@@ -139,7 +139,7 @@ class AuditSpecTest {
         assertEquals("quickstart.json: cases[0].inputs.x.generator: expected low < high, got low 1.0 and high 1.0",
                 error(oneCase("{\"name\": \"c\", \"expression\": \"sum(x)\", \"inputs\": {\"x\": {\"shape\": [1],"
                         + " \"generator\": {\"kind\": \"uniform\", \"low\": 1, \"high\": 1}}}}")));
-        assertEquals("quickstart.json: cases[0].inputs.x.generator.kind: expected \"normal\" or \"uniform\", got string"
+        assertEquals("quickstart.json: cases[0].inputs.x.generator.kind: expected \"normal\", \"uniform\" or \"npy\", got string"
                 + " \"gamma\"", error(oneCase("{\"name\": \"c\", \"expression\": \"sum(x)\", \"inputs\": {\"x\": "
                 + "{\"shape\": [1], \"generator\": {\"kind\": \"gamma\"}}}}")));
     }
@@ -151,9 +151,11 @@ class AuditSpecTest {
                 error("{\"name\": \"t\", \"cases\": []}"));
         assertEquals("quickstart.json: cases[1].name: duplicate case name \"c\" (also cases[0]); case names must be "
                 + "unique", error("{\"name\": \"t\", \"cases\": [" + GOOD_CASE + ", " + GOOD_CASE + "]}"));
-        assertEquals("quickstart.json: cases[0]: missing \"expression\" or \"builder\"; expected exactly one",
+        assertEquals("quickstart.json: cases[0]: missing a case definition; expected exactly one of \"expression\","
+                + " \"builder\", \"graph\", \"op\", \"sweep\"",
                 error(oneCase("{\"name\": \"c\", \"inputs\": {\"x\": {\"shape\": [1]}}}")));
-        assertEquals("quickstart.json: cases[0]: has both \"expression\" and \"builder\"; expected exactly one",
+        assertEquals("quickstart.json: cases[0]: has [expression, builder]; expected exactly one of \"expression\","
+                + " \"builder\", \"graph\", \"op\", \"sweep\"",
                 error(oneCase("{\"name\": \"c\", \"expression\": \"x\", \"builder\": \"a.B\", \"inputs\": {\"x\": "
                         + "{\"shape\": [1]}}}")));
         assertEquals("quickstart.json: cases[0].inputs: expected a non-empty object of named inputs, got object {}",
@@ -172,8 +174,8 @@ class AuditSpecTest {
 
     @Test
     void expressionErrorsAreSpecErrorsWithLineAndColumn() {
-        assertEquals("quickstart.json: cases[0].expression: 1:5: unknown function 'tahn'; expected one of add, sub, mul,"
-                + " true_div, div, pow, neg, exp, log, tanh, sigmoid, sqr, sqrt, sum, dot, transpose", error(oneCase(
+        assertEquals("quickstart.json: cases[0].expression: 1:5: unknown function 'tahn'; expected one of "
+                + String.join(", ", org.gradaudit.core.io.OpRegistry.names()), error(oneCase(
                 "{\"name\": \"c\", \"expression\": \"sum(tahn(x))\", \"inputs\": {\"x\": {\"shape\": [3]}}}")));
         assertEquals("quickstart.json: cases[0].expression: 1:9: unknown name 'W'; expected one of the inputs [x]",
                 error(oneCase("{\"name\": \"c\", \"expression\": \"sum(dot(W, x))\", \"inputs\": {\"x\": "

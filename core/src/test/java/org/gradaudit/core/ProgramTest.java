@@ -184,4 +184,14 @@ class ProgramTest {
         assertTrue(e.getMessage().startsWith("Computation graph contains a NaN. This variable is Null because the grad"
                 + " method for input 0 (x) of the UndefinedGrad op is mathematically undefined."), e.getMessage());
     }
+
+    @Test
+    void anOutputTypeThatDependsOnAConstantInputTypechecks() {
+        // reshape to a constant shape with a length-1 axis: makeNode marks that axis broadcastable
+        Variable x = T.vector("x");
+        Variable y = T.reshape(x, 3, 1);
+        Function f = Function.compile(List.of(x), T.mul(y, 2.0));
+        NDArray r = f.call1(NDArray.of(1, 2, 3));
+        assertEquals(java.util.Arrays.toString(new int[] {3, 1}), java.util.Arrays.toString(r.shape()));
+    }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.gradaudit.core.Apply;
+import org.gradaudit.core.Constant;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.Op;
 import org.gradaudit.core.OpContractError;
@@ -114,13 +115,20 @@ public final class Program implements Serializable {
                     + slotTypes[sharedSlots[i]] + " but the shared variable is " + shared[i].type());
             defined[sharedSlots[i]] = true;
         }
+        // constant slots are given to makeNode as constants: some output types depend on them
+        // (e.g. a reshape to a constant shape marks its length-1 axes broadcastable)
+        java.util.Map<Integer, Variable> constants = new java.util.HashMap<>();
+        for (int i = 0; i < constSlots.length; i++) {
+            constants.put(constSlots[i], new Constant(slotTypes[constSlots[i]], constValues[i], null));
+        }
         for (int pc = 0; pc < code.length; pc++) {
             Instruction ins = code[pc];
             List<Variable> args = new ArrayList<>(ins.in.length);
             for (int s : ins.in) {
                 check(s >= 0 && s < slotTypes.length && defined[s], "instruction " + pc + " (" + ins.op
                         + ") reads slot " + s + " before it is written");
-                args.add(slotTypes[s].make());
+                Variable c = constants.get(s);
+                args.add(c != null ? c : slotTypes[s].make());
             }
             Apply node;
             try {

@@ -281,6 +281,24 @@ public final class OpRegistry {
 
         // blas
         put(m, new Fn("dot", "dot(x, y)", 2, 2, Set.of(), a -> T.dot(a.operand(0), a.operand(1))));
+        put(m, new Fn("outer", "outer(x, y)", 2, 2, Set.of(), a -> T.outer(a.operand(0), a.operand(1))));
+        put(m, new Fn("tensordot", "tensordot(a, b, n): the last n axes of a with the first n of b", 3, 3, Set.of(),
+                a -> T.tensordot(a.operand(0), a.operand(1), a.intLit(2, "n"))));
+        put(m, new Fn("batched_dot", "batched_dot(a, b): (B, m, k) x (B, k, n)", 2, 2, Set.of(),
+                a -> T.batchedDot(a.operand(0), a.operand(1))));
+
+        // linear algebra (multi-output decompositions by output: eigh_values, eigh_vectors, qr_q, qr_r)
+        put(m, new Fn("matrix_inverse", "matrix_inverse(A)", 1, 1, Set.of(), a -> T.matrixInverse(a.tensor(0))));
+        put(m, new Fn("det", "det(A)", 1, 1, Set.of(), a -> T.det(a.tensor(0))));
+        put(m, new Fn("solve", "solve(A, b)", 2, 2, Set.of(), a -> T.solve(a.tensor(0), a.tensor(1))));
+        put(m, new Fn("cholesky", "cholesky(A): lower factor of the symmetric matrix of A's lower triangle", 1, 1,
+                Set.of(), a -> T.cholesky(a.tensor(0))));
+        put(m, new Fn("eigh_values", "eigh_values(A): ascending eigenvalues of A's lower triangle, symmetrised", 1, 1,
+                Set.of(), a -> T.eigh(a.tensor(0)).get(0)));
+        put(m, new Fn("eigh_vectors", "eigh_vectors(A): eigenvectors (columns, largest entry positive)", 1, 1,
+                Set.of(), a -> T.eigh(a.tensor(0)).get(1)));
+        put(m, new Fn("qr_q", "qr_q(A): Q of the reduced QR (diag(R) > 0)", 1, 1, Set.of(), a -> T.qr(a.tensor(0)).get(0)));
+        put(m, new Fn("qr_r", "qr_r(A): R of the reduced QR (diag(R) > 0)", 1, 1, Set.of(), a -> T.qr(a.tensor(0)).get(1)));
 
         // shape
         put(m, new Fn("transpose", "transpose(x) | transpose(x, axis, ...)", 1, -1, Set.of(),

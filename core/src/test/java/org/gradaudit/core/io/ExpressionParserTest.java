@@ -234,6 +234,19 @@ class ExpressionParserTest {
                 NDArray.of(DType.INT64, new int[] {1}, 1), NDArray.of(DType.INT64, new int[] {1}, 0)));
         cases.put("permute_row_elements(x, [2, 0, 1], inverse=1)", T.permuteRowElements(x,
                 NDArray.of(DType.INT64, new int[] {3}, 2, 0, 1), true));
+        Variable spd = T.dot(a, T.transpose(a));
+        cases.put("outer(x, x)", T.outer(x, x));
+        cases.put("tensordot(A, W, 1)", T.tensordot(a, w, 1));
+        cases.put("batched_dot(dimshuffle(A, 'x', 0, 1), dimshuffle(W, 'x', 0, 1))",
+                T.batchedDot(T.dimshuffle(a, "x", 0, 1), T.dimshuffle(w, "x", 0, 1)));
+        cases.put("matrix_inverse(dot(A, transpose(A)))", T.matrixInverse(spd));
+        cases.put("det(dot(A, transpose(A)))", T.det(spd));
+        cases.put("solve(dot(A, transpose(A)), dot(A, x))", T.solve(spd, T.dot(a, x)));
+        cases.put("cholesky(dot(A, transpose(A)))", T.cholesky(spd));
+        cases.put("eigh_values(dot(A, transpose(A)))", T.eigh(spd).get(0));
+        cases.put("eigh_vectors(dot(A, transpose(A)))", T.eigh(spd).get(1));
+        cases.put("qr_q(W)", T.qr(w).get(0));
+        cases.put("qr_r(W)", T.qr(w).get(1));
         java.util.Set<String> tested = new java.util.TreeSet<>();
         for (Map.Entry<String, Variable> e : cases.entrySet()) {
             assertSame(e.getKey(), e.getValue());

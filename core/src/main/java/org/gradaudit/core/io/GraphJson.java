@@ -152,6 +152,9 @@ public final class GraphJson {
 
     /** Parses and validates graph JSON (structure, ids, references, dtypes); ops are checked when built. */
     public static Graph parse(String text, String label) {
+        if (text == null) {
+            throw new IllegalArgumentException(label + ": no graph text (null)");
+        }
         Map<String, Object> root = map(Json.parse(text, label), label);
         for (String k : root.keySet()) {
             if (!List.of("format", "inputs", "nodes", "output").contains(k)) {

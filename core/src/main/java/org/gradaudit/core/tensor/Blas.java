@@ -9,12 +9,8 @@ public final class Blas {
         return Gemm.gemm(a, b, m, k, n);
     }
 
-    /** {@code sum_i a[i] b[i]}, fused multiply-adds in index order (as {@link Gemm} accumulates). */
+    /** {@code sum_i a[i] b[i]} in the canonical order of {@link Gemm#dot}. */
     public static double dotProduct(double[] a, double[] b, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s = Math.fma(a[i], b[i], s);
-        }
-        return s;
+        return Gemm.dot(a, 0, b, 0, n);
     }
 }

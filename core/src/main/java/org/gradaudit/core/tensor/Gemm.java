@@ -4,7 +4,7 @@ package org.gradaudit.core.tensor;
  * The matrix product {@code C = A B} (row-major A: m x k, B: k x n), the kernel behind dot,
  * tensordot and batched products.
  *
- * <p>Every element is accumulated the same way, {@code c = fma(a[i,p], b[p,j], c)} for p = 0..k-1
+ * <p>Every element of a product with more than one column is accumulated the same way, {@code c = fma(a[i,p], b[p,j], c)} for p = 0..k-1
  * in order, starting from 0, so results are bit-identical whichever path runs: the SIMD kernel on
  * the Java Vector API ({@code jdk.incubator.vector}, used when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}; any vector width gives the same bits) or the scalar
@@ -77,11 +77,59 @@ public final class Gemm {
     }
 
     private static void serial(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        if (n == 1) {
+            for (int i = 0; i < m; i++) {
+                c[co + i] = dot(a, ao + i * k, b, bo, k);
+            }
+            return;
+        }
         if (VECTORIZED && n >= 8) {
             VectorGemm.gemm(a, ao, b, bo, c, co, m, k, n);
         } else {
             scalar(a, ao, b, bo, c, co, m, k, n);
         }
+    }
+
+    /**
+     * {@code sum_p a[ao + p] b[bo + p]} in the canonical order of inner products: eight partial
+     * sums, partial r taking the terms p = r (mod 8) below the last multiple of 8 by fused
+     * multiply-adds in increasing p; then ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)); then
+     * the remaining terms by fused multiply-adds in increasing p. The SIMD version computes the
+     * same partial sums in vector lanes (whatever the vector width), so both agree bit for bit.
+     * Used for matrix-vector products (n == 1), where the matrix kernel's order would leave SIMD idle.
+     */
+    public static double dot(double[] a, int ao, double[] b, int bo, int k) {
+        if (VECTORIZED && k >= 16) {
+            return VectorGemm.dot(a, ao, b, bo, k);
+        }
+        return scalarDot(a, ao, b, bo, k);
+    }
+
+    static double scalarDot(double[] a, int ao, double[] b, int bo, int k) {
+        int k8 = k - k % 8;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        double s5 = 0;
+        double s6 = 0;
+        double s7 = 0;
+        for (int p = 0; p < k8; p += 8) {
+            s0 = Math.fma(a[ao + p], b[bo + p], s0);
+            s1 = Math.fma(a[ao + p + 1], b[bo + p + 1], s1);
+            s2 = Math.fma(a[ao + p + 2], b[bo + p + 2], s2);
+            s3 = Math.fma(a[ao + p + 3], b[bo + p + 3], s3);
+            s4 = Math.fma(a[ao + p + 4], b[bo + p + 4], s4);
+            s5 = Math.fma(a[ao + p + 5], b[bo + p + 5], s5);
+            s6 = Math.fma(a[ao + p + 6], b[bo + p + 6], s6);
+            s7 = Math.fma(a[ao + p + 7], b[bo + p + 7], s7);
+        }
+        double s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        for (int p = k8; p < k; p++) {
+            s = Math.fma(a[ao + p], b[bo + p], s);
+        }
+        return s;
     }
 
     /** The reference loop: i, p, j order, fused multiply-add per element in increasing p. */

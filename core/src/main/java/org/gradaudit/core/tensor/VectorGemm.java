@@ -179,6 +179,35 @@ final class VectorGemm {
         c1v.intoArray(c, c0 + L);
     }
 
+    /** The canonical inner product of {@link Gemm#dot}: eight partial sums held in 8 / L vectors. */
+    static double dot(double[] a, int ao, double[] b, int bo, int k) {
+        int k8 = k - k % 8;
+        double[] lanes = new double[8];
+        if (L == 8) {
+            DoubleVector acc = DoubleVector.zero(S);
+            for (int p = 0; p < k8; p += 8) {
+                acc = DoubleVector.fromArray(S, a, ao + p).fma(DoubleVector.fromArray(S, b, bo + p), acc);
+            }
+            acc.intoArray(lanes, 0);
+        } else if (L == 4) {
+            DoubleVector lo = DoubleVector.zero(S);
+            DoubleVector hi = DoubleVector.zero(S);
+            for (int p = 0; p < k8; p += 8) {
+                lo = DoubleVector.fromArray(S, a, ao + p).fma(DoubleVector.fromArray(S, b, bo + p), lo);
+                hi = DoubleVector.fromArray(S, a, ao + p + 4).fma(DoubleVector.fromArray(S, b, bo + p + 4), hi);
+            }
+            lo.intoArray(lanes, 0);
+            hi.intoArray(lanes, 4);
+        } else {
+            return Gemm.scalarDot(a, ao, b, bo, k);
+        }
+        double s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+        for (int p = k8; p < k; p++) {
+            s = Math.fma(a[ao + p], b[bo + p], s);
+        }
+        return s;
+    }
+
     /** Checks the kernel against the scalar loop on a small product before it is trusted. */
     static boolean selfTest() {
         int m = 9;
@@ -196,6 +225,6 @@ final class VectorGemm {
         double[] y = new double[m * n];
         gemm(a, 0, b, 0, x, 0, m, k, n);
         Gemm.scalar(a, 0, b, 0, y, 0, m, k, n);
-        return java.util.Arrays.equals(x, y);
+        return java.util.Arrays.equals(x, y) && dot(a, 0, b, 0, 2 * W + 5) == Gemm.scalarDot(a, 0, b, 0, 2 * W + 5);
     }
 }

@@ -65,4 +65,20 @@ class GemmTest {
         Gemm.scalar(a, 0, b, 0, slow, 0, m, k, n);
         assertArrayEquals(slow, Gemm.gemm(a, b, m, k, n), 0.0);
     }
+
+    @Test
+    void simdAndScalarInnerProductsAreBitIdentical() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int k : new int[] {0, 1, 7, 8, 15, 16, 17, 64, 500, 1001}) {
+            double[] a = new double[k];
+            double[] b = new double[k];
+            for (int i = 0; i < k; i++) {
+                a[i] = r.nextDouble() - 0.5;
+                b[i] = r.nextDouble() - 0.5;
+            }
+            assertEquals(Gemm.scalarDot(a, 0, b, 0, k), Gemm.dot(a, 0, b, 0, k), 0.0, "k = " + k);
+            double[] y = Gemm.gemm(a, b, 1, k, 1);                      // matrix-vector uses the same order
+            assertEquals(Gemm.scalarDot(a, 0, b, 0, k), k == 0 ? 0.0 : y[0], 0.0, "k = " + k);
+        }
+    }
 }

@@ -245,7 +245,7 @@ public final class JacobianCli {
         try {
             spark = SparkSession.builder().config(conf).getOrCreate();
             report = JacobianJob.run(spark, prepared, options, a.out);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {      // also SparkException: checked, but thrown through Scala undeclared
             LOG.error("jacobian {} failed", spec.name(), e);
             err.println("gradaudit jacobian: the Jacobian of " + spec.source() + " failed; nothing was written: " + e);
             return EXIT_RUN_FAILED;

@@ -322,9 +322,10 @@ public final class JacobianJob {
                     plan.block, plan.blockSource, plan.blocks, plan.partitions);
         }
         Broadcast<Payload> bc = jsc.broadcast(Payload.of(p.shipped));
+        String group = "gradaudit-jacobian-" + java.util.UUID.randomUUID();
         try {
-            jsc.setJobDescription("gradaudit jacobian " + spec.name() + ": " + plan.blocks + " blocks of "
-                    + plan.block + " " + plan.mode.label());
+            jsc.setJobGroup(group, "gradaudit jacobian " + spec.name() + ": " + plan.blocks + " blocks of "
+                    + plan.block + " " + plan.mode.label(), true);
             List<Integer> indices = new ArrayList<>();
             for (int b = 0; b < plan.blocks; b++) {
                 indices.add(b);
@@ -362,8 +363,8 @@ public final class JacobianJob {
             }
             Verification verification = null;
             if (samples > 0) {
-                jsc.setJobDescription("gradaudit jacobian " + spec.name() + ": verifying " + samples + " "
-                        + plan.mode.label());
+                jsc.setJobGroup(group, "gradaudit jacobian " + spec.name() + ": verifying " + samples + " "
+                        + plan.mode.label(), true);
                 verification = Verification.run(jsc, bc, layout, p, plan.partitions);
             }
             JacobianReport report = new JacobianReport(spec.source(), spec.name(), spec.describeFunction(), spec.wrt(),
@@ -384,12 +385,44 @@ public final class JacobianJob {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the Jacobian to " + out + ": " + e.getMessage(), e);
         } finally {
-            jsc.setJobDescription(null);
+            jsc.clearJobGroup();
             if (dir != null) {
+                // tasks of a failed job may still be running (a failed stage does not wait for its other
+                // tasks): stop them before deleting, or a late task would write into the deleted directory
+                quiesce(jsc, group);
                 dir.abort();
             }
             bc.destroy();
         }
+    }
+
+    /** Cancels the job group and waits (at most 60 s) until none of its tasks runs any more. */
+    static void quiesce(JavaSparkContext jsc, String group) {
+        jsc.cancelJobGroup(group);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            boolean busy = false;
+            for (int job : jsc.statusTracker().getJobIdsForGroup(group)) {
+                org.apache.spark.SparkJobInfo info = jsc.statusTracker().getJobInfo(job);
+                if (info == null) {
+                    continue;
+                }
+                for (int stage : info.stageIds()) {
+                    org.apache.spark.SparkStageInfo si = jsc.statusTracker().getStageInfo(stage);
+                    busy |= si != null && si.numActiveTasks() > 0;
+                }
+            }
+            if (!busy) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("tasks of {} still running after 60 s; deleting the temporary output anyway", group);
     }
 
     /**

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.gradaudit.jobs.audit.SpecException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -180,13 +180,22 @@ public final class JacobianReport {
             Verification v = verification;
             b.append(String.format(Locale.ROOT, "  verify %s: %d %s %s against central differences (eps %.3g): max_err"
                     + " scaled %.3g (abs %.3g, rel %.3g) at J[%d, %d]%s%n", v.passed() ? "PASS" : "FAIL",
-                    v.sampled().length, v.lines(), java.util.Arrays.toString(v.sampled()), v.eps(), v.scaled(),
+                    v.sampled().length, v.lines(), sampleText(v.sampled()), v.eps(), v.scaled(),
                     v.absErr(), v.relErr(), v.row(), v.col(), v.passed() ? "" : ": " + v.message()));
         }
         if (output != null) {
             b.append("output: ").append(output).append(String.format(Locale.ROOT, "%n"));
         }
         return b.toString();
+    }
+
+    /** The sampled indices, at most 10 of them (summary.json has all). */
+    static String sampleText(int[] s) {
+        if (s.length <= 10) {
+            return java.util.Arrays.toString(s);
+        }
+        String t = java.util.Arrays.toString(java.util.Arrays.copyOf(s, 10));
+        return t.substring(0, t.length() - 1) + ", ... (" + s.length + ")]";
     }
 
     static String human(long bytes) {

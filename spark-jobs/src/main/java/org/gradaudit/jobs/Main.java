@@ -56,6 +56,7 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "Usage: gradaudit audit SPEC [options]",
+            "       gradaudit jacobian SPEC [options]   (large Jacobians; see 'gradaudit jacobian --help')",
             "       gradaudit --help",
             "",
             "Audits the gradients of every case in the JSON spec SPEC and prints one line per case.",
@@ -205,6 +206,7 @@ public final class Main {
         if (argv.length > 0) {
             // the other subcommands live in their own packages and parse their own flags
             switch (argv[0]) {
+                case "jacobian": return org.gradaudit.jobs.jacobian.JacobianCli.run(argv, out, err);
                 default:
                     break;
             }

@@ -71,6 +71,20 @@ public final class AuditSpec {
         return new AuditSpecParser(label, cl != null ? cl : AuditSpec.class.getClassLoader(), null).parse(json);
     }
 
+    /**
+     * Parses the function part of another job's spec: a JSON object that is an audit case without
+     * {@code "name"} (given as {@code name}), e.g. {@code {"expression": "tanh(x)", "inputs": {...}}},
+     * {@code {"builder": ...}}, {@code {"graph": ...}} or {@code {"op": ...}}. Errors name
+     * {@code file} and the field under {@code path}; graph and {@code .npy} files are relative to
+     * {@code baseDir} (null: the working directory). Builders load from the context class loader.
+     */
+    public static Case parseFunction(String file, Path baseDir, String path, String name,
+            com.fasterxml.jackson.databind.JsonNode node) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return new AuditSpecParser(file, cl != null ? cl : AuditSpec.class.getClassLoader(), baseDir)
+                .function(node, path, name);
+    }
+
     /** The file name (or label) the spec was read from. */
     public String source() { return source; }
     public String name() { return name; }
@@ -129,6 +143,39 @@ public final class AuditSpec {
         public Map<String, int[]> masks() { return masks; }
         /** The function of a catalogue op or a graph file (built on the driver); null for expressions and builders. */
         SymbolicFunction function() { return function; }
+
+        /**
+         * The case's graph as a function of its symbolic inputs, whatever its kind: the parsed
+         * expression, a new instance of the builder class, or the op's / graph file's function.
+         */
+        public SymbolicFunction symbolicFunction() {
+            switch (kind) {
+                case EXPRESSION: {
+                    List<String> names = inputNames();
+                    String text = definition;
+                    return vars -> {
+                        Map<String, org.gradaudit.core.Variable> m = new LinkedHashMap<>();
+                        for (int i = 0; i < names.size(); i++) {
+                            m.put(names.get(i), vars.get(i));
+                        }
+                        return org.gradaudit.core.io.ExpressionParser.parse(text, m);
+                    };
+                }
+                case BUILDER:
+                    return AuditJob.builder(definition);
+                default:
+                    return function;
+            }
+        }
+
+        /** One symbolic input per declared input, in order, as the audit makes them (size-1 axes broadcastable). */
+        public List<org.gradaudit.core.Variable> symbolicInputs() {
+            List<org.gradaudit.core.Variable> r = new ArrayList<>();
+            for (Map.Entry<String, Input> e : inputs.entrySet()) {
+                r.add(AuditSpecParser.symbolicInput(e.getKey(), e.getValue()));
+            }
+            return r;
+        }
 
         /** The same case under another name (sweep expansion). */
         Case named(String n) {

@@ -111,6 +111,24 @@ final class AuditSpecParser {
         return new AuditSpec(file, name, seed, defaults, cases);
     }
 
+    /**
+     * The function part of another job's spec (e.g. a Jacobian spec's {@code "function"} object):
+     * one expression, builder, graph or op case at JSON path {@code path}, named {@code name}, with
+     * the default check settings. Sweeps are refused (one function only).
+     */
+    AuditSpec.Case function(JsonNode node, String path, String name) {
+        requireObject(node, path, "a function object with \"inputs\" and one of \"expression\", \"builder\", \"graph\","
+                + " \"op\"");
+        if (node.has("sweep")) {
+            throw new SpecException(file, path + ".sweep", "a sweep defines many functions; expected exactly one of"
+                    + " \"expression\", \"builder\", \"graph\", \"op\"");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) node)
+                .deepCopy();
+        copy.put("name", name);
+        return caseSpecs(copy, path, CheckSettings.DEFAULTS).get(0);
+    }
+
     private List<AuditSpec.Case> caseSpecs(JsonNode node, String path, CheckSettings defaults) {
         requireObject(node, path, "a case object with \"name\", \"inputs\" and one of " + KINDS);
         List<String> kinds = new ArrayList<>();

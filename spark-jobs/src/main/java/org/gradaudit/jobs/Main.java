@@ -277,7 +277,8 @@ public final class Main {
             if (a.out != null) {
                 written = ReportSet.writeAll(ReportSet.outputs(report, spark), a.out, a.overwrite);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Exception, not RuntimeException: Scala code throws checked SparkExceptions undeclared
             LOG.error("audit {} failed", spec.name(), e);
             err.println("gradaudit: the audit of " + spec.source() + " failed; no report was written: " + e);
             return EXIT_RUN_FAILED;

@@ -62,16 +62,16 @@ class QuickstartIT {
         assertEquals(1, r.exit, "exit 1: a case failed\n" + r.stdout + r.stderr);
         assertTrue(r.stdout.contains("FAIL   broken_neg"), r.stdout);
         assertTrue(r.stdout.contains("input 'x' at index ["), r.stdout);
-        assertTrue(r.stdout.contains("4 passed, 1 failed, 0 errors (5 cases)"), r.stdout);
+        assertTrue(r.stdout.contains("5 passed, 1 failed, 0 errors (6 cases)"), r.stdout);
         assertTrue(r.stdout.contains("report: " + out.resolve("report.json")), r.stdout);
-        for (String c : List.of("tanh_dot", "logistic_loss", "pow_sqrt_div", "broadcasting")) {
+        for (String c : List.of("tanh_dot", "logistic_loss", "pow_sqrt_div", "broadcasting", "rnn_scan")) {
             assertTrue(r.stdout.contains("PASS   " + c), c + " in\n" + r.stdout);
         }
         assertTrue(!r.stderr.contains(" WARN ") && !r.stderr.contains("ERROR"), "stderr:\n" + r.stderr);
 
         JsonNode report = JsonMapper.builder().build().readTree(out.resolve("report.json").toFile());
         assertEquals("quickstart", report.get("name").asText());
-        assertEquals(4, report.get("summary").get("passed").asInt());
+        assertEquals(5, report.get("summary").get("passed").asInt());
         assertEquals(1, report.get("summary").get("failed").asInt());
         JsonNode broken = report.get("cases").get(4);
         assertEquals("FAIL", broken.get("status").asText());
@@ -92,8 +92,8 @@ class QuickstartIT {
         try (var parts = Files.list(out.resolve("report.parquet"))) {
             assertTrue(parts.anyMatch(p -> p.getFileName().toString().endsWith(".parquet")), "a parquet part file");
         }
-        assertTrue(r.stderr.contains("plan: quickstart: 5 prepared cases"), r.stderr);
-        assertTrue(r.stderr.contains("progress: 5/5 cases"), r.stderr);
+        assertTrue(r.stderr.contains("plan: quickstart: 6 prepared cases"), r.stderr);
+        assertTrue(r.stderr.contains("progress: 6/6 cases"), r.stderr);
 
         // The report is never overwritten silently: exit 2, file untouched.
         String before = Files.readString(out.resolve("report.json"));

@@ -902,11 +902,30 @@ public final class JacobianJob {
             }
         }
 
+        /**
+         * Deletes the temporary output. The status tracker can report a cancelled task as finished
+         * before its output stream is closed, and a late writer recreates missing parents; so the
+         * directory is deleted again whenever it reappears within a short grace period.
+         */
         void abort() {
-            try {
-                deleteTree(tmp);
-            } catch (IOException | UncheckedIOException e) {
-                LOG.warn("cannot delete the temporary output {}: {}", tmp, e.toString());
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            do {
+                try {
+                    if (Files.exists(tmp)) {
+                        deleteTree(tmp);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    LOG.debug("retrying the deletion of {}: {}", tmp, e.toString());
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            } while (System.nanoTime() < deadline);
+            if (Files.exists(tmp)) {
+                LOG.warn("cannot delete the temporary output {}", tmp);
             }
         }
 

@@ -38,7 +38,7 @@ class AuditSpecTest {
         assertEquals("quickstart", s.name());
         assertEquals("quickstart.json", s.source());
         assertEquals(666, s.seed());
-        assertEquals(List.of("tanh_dot", "logistic_loss", "pow_sqrt_div", "broadcasting", "broken_neg"),
+        assertEquals(List.of("tanh_dot", "logistic_loss", "pow_sqrt_div", "broadcasting", "broken_neg", "rnn_scan"),
                 s.cases().stream().map(AuditSpec.Case::name).toList());
         assertEquals(List.of("X", "w", "y"), s.cases().get(1).inputNames());
         assertEquals(List.of("A", "v", "c", "s"), s.cases().get(3).inputNames());

@@ -56,6 +56,7 @@ public final class Main {
 
     static final String USAGE = String.join("\n",
             "Usage: gradaudit audit SPEC [options]",
+            "       gradaudit nightly --suite FILE --history DIR --out DIR [options]   (gradaudit nightly --help)",
             "       gradaudit --help",
             "",
             "Audits the gradients of every case in the JSON spec SPEC and prints one line per case.",
@@ -205,6 +206,7 @@ public final class Main {
         if (argv.length > 0) {
             // the other subcommands live in their own packages and parse their own flags
             switch (argv[0]) {
+                case "nightly": return org.gradaudit.jobs.nightly.NightlyMain.run(argv, out, err);
                 default:
                     break;
             }

@@ -67,6 +67,7 @@ public final class NightlyJob {
             }
         }
 
+        LOG.info("nightly {}: history {} and baseline read", spec.runId(), store.dir());
         String started = Instant.now().toString();
         AuditSpec fixedSpec = spec.suite().spec();
         AuditSpec rotatingSpec = spec.suite().rotatingSpec(spec.date());
@@ -77,6 +78,7 @@ public final class NightlyJob {
             rows.addAll(rows(rotating, HistoryRow.ROTATING, runDate, spec.runId(), started));
         }
 
+        LOG.info("nightly {}: audits done, comparing", spec.runId());
         Comparison.register(spark, spark.createDataset(rows, HistoryStore.ENCODER), others);
         Comparison.RunInfo previous = Comparison.previousRun(spark, runDate);
         List<Change> vsPrevious = List.of();

@@ -243,7 +243,7 @@ public final class NightlyWriters {
         }
         StringBuilder b = new StringBuilder();
         for (char ch : s.toCharArray()) {
-            if ("\\`*_[]<>#|!".indexOf(ch) >= 0) {
+            if ("\\`*_[]<#|!".indexOf(ch) >= 0) {
                 b.append('\\');
             }
             b.append(ch == '\n' || ch == '\r' ? ' ' : ch);

@@ -118,7 +118,13 @@ public final class NightlySuite {
             throw new SpecException(label, "nightly.rotating", "expected \"all\", \"none\" or an array of case or op"
                     + " names, got " + r);
         }
-        return new NightlySuite(spec, rotating);
+        List<String> inSuiteOrder = new ArrayList<>();
+        for (AuditSpec.Case c : spec.cases()) {
+            if (rotating.contains(c.name())) {
+                inSuiteOrder.add(c.name());
+            }
+        }
+        return new NightlySuite(spec, inSuiteOrder);
     }
 
     private static boolean selects(String entry, AuditSpec.Case c) {

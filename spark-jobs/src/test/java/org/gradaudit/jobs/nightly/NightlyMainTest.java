@@ -123,7 +123,8 @@ class NightlyMainTest {
     void theShippedSuiteWithTheInjectedBugRegressesAgainstTheShippedBaseline(@TempDir Path dir) throws IOException {
         Path data = Specs.root().resolve("data/nightly");
         Path outDir = dir.resolve("out");
-        System.setProperty("spark.ui.enabled", "false");
+        System.setProperty("spark.ui.enabled", "false");                 // as conf/spark-defaults.conf
+        System.setProperty("spark.sql.shuffle.partitions", "4");
         int code;
         try {
             code = run("nightly", "--suite", data.resolve("suite-injected-bug.json").toString(),
@@ -131,6 +132,7 @@ class NightlyMainTest {
                     "--out", outDir.toString(), "--date", "2024-06-01", "--master", "local[2]");
         } finally {
             System.clearProperty("spark.ui.enabled");
+            System.clearProperty("spark.sql.shuffle.partitions");
         }
         assertEquals(3, code, err);
         assertTrue(out.contains("**REGRESSION**"), out);

@@ -206,9 +206,9 @@ public final class NightlyWriters {
         if (lines.size() > MARKDOWN_LINES) {
             b.append("- and ").append(lines.size() - MARKDOWN_LINES).append(" more\n");
         }
-        b.append("vs previous run ").append(r.previousRun() == null ? "(none, first run)" : code(r.previousRun().runId()))
+        b.append("vs previous run ").append(r.previousRun() == null ? "(none dated earlier)" : code(r.previousRun().runId()))
                 .append(": ").append(counts(r.vsPrevious())).append("; vs baseline ")
-                .append(r.baseline() == null ? "(none)" : "") .append(r.baseline() == null ? "" : counts(r.vsBaseline()))
+                .append(r.baseline() == null ? "(none)" : counts(r.vsBaseline()))
                 .append('\n');
         b.append("Report: ").append(md(reportPath)).append('\n');
         return b.toString();

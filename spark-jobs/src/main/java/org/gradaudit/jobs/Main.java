@@ -57,6 +57,7 @@ public final class Main {
     static final String USAGE = String.join("\n",
             "Usage: gradaudit audit SPEC [options]",
             "       gradaudit jacobian SPEC [options]   (large Jacobians; see 'gradaudit jacobian --help')",
+            "       gradaudit nightly --suite FILE --history DIR --out DIR [options]   (gradaudit nightly --help)",
             "       gradaudit --help",
             "",
             "Audits the gradients of every case in the JSON spec SPEC and prints one line per case.",
@@ -110,10 +111,10 @@ public final class Main {
             return a;
         }
         if (argv.length == 0) {
-            throw new UsageException("missing command; expected 'audit'");
+            throw new UsageException("missing command; expected 'audit', 'jacobian' or 'nightly'");
         }
         if (!argv[0].equals("audit")) {
-            throw new UsageException("unknown command '" + argv[0] + "'; expected 'audit'");
+            throw new UsageException("unknown command '" + argv[0] + "'; expected 'audit', 'jacobian' or 'nightly'");
         }
         for (int i = 1; i < argv.length; i++) {
             String arg = argv[i];
@@ -207,6 +208,7 @@ public final class Main {
             // the other subcommands live in their own packages and parse their own flags
             switch (argv[0]) {
                 case "jacobian": return org.gradaudit.jobs.jacobian.JacobianCli.run(argv, out, err);
+                case "nightly": return org.gradaudit.jobs.nightly.NightlyMain.run(argv, out, err);
                 default:
                     break;
             }

@@ -39,9 +39,9 @@ class MainTest {
     @Test
     void usageErrorsExitTwoAndNameTheFlag() {
         assertEquals(2, run());
-        assertEquals("gradaudit: missing command; expected 'audit'\nRun 'gradaudit --help' for usage.\n", err);
+        assertEquals("gradaudit: missing command; expected 'audit', 'jacobian' or 'nightly'\nRun 'gradaudit --help' for usage.\n", err);
         assertEquals(2, run("audits", "q.json"));
-        assertTrue(err.startsWith("gradaudit: unknown command 'audits'; expected 'audit'"), err);
+        assertTrue(err.startsWith("gradaudit: unknown command 'audits'; expected 'audit', 'jacobian' or 'nightly'"), err);
         assertEquals(2, run("audit"));
         assertTrue(err.startsWith("gradaudit: audit: missing SPEC (a JSON audit spec file)"), err);
         assertEquals(2, run("audit", "q.json", "--parallelism", "0"));

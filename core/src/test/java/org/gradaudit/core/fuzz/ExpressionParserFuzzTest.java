@@ -20,7 +20,7 @@ class ExpressionParserFuzzTest {
         INPUTS.put("s", T.scalar("s"));
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void parse(String text) {
         try {
             ExpressionParser.parse(text, INPUTS);

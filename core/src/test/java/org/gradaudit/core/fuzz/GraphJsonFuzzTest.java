@@ -5,7 +5,7 @@ import org.gradaudit.core.io.GraphJson;
 
 /** Fuzzes the portable graph format; its documented errors are IllegalArgumentExceptions with a located message. */
 class GraphJsonFuzzTest {
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void parse(String text) {
         try {
             GraphJson.parse(text, "fuzz.json");

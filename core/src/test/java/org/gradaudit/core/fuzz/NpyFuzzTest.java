@@ -5,7 +5,7 @@ import org.gradaudit.core.io.Npy;
 
 /** Fuzzes the .npy reader; its only documented error is {@link Npy.NpyException}. */
 class NpyFuzzTest {
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void read(byte[] bytes) {
         try {
             Npy.read(bytes, "fuzz.npy");

@@ -5,7 +5,7 @@ import org.gradaudit.core.compile.ProgramIO;
 
 /** Fuzzes the program reader; its only documented error is {@link ProgramIO.ProgramFormatException}. */
 class ProgramReaderFuzzTest {
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void read(byte[] bytes) {
         try {
             ProgramIO.fromBytes(bytes);

@@ -85,6 +85,16 @@ public final class AuditSpec {
                 .function(node, path, name);
     }
 
+    /**
+     * Parses spec text whose relative paths ({@code .npy} and graph files) resolve against
+     * {@code baseDir} (null: the working directory); {@code label} names it in error messages.
+     */
+    public static AuditSpec parse(String json, String label, Path baseDir) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return new AuditSpecParser(label, cl != null ? cl : AuditSpec.class.getClassLoader(),
+                baseDir == null ? null : baseDir.toAbsolutePath()).parse(json);
+    }
+
     /** The file name (or label) the spec was read from. */
     public String source() { return source; }
     public String name() { return name; }
@@ -95,6 +105,17 @@ public final class AuditSpec {
     /** The same spec with another seed (the CLI's {@code --seed}). */
     public AuditSpec withSeed(long newSeed) {
         return new AuditSpec(source, name, newSeed, defaults, cases);
+    }
+
+    /** The same spec with only the cases {@code keep} accepts, in spec order (the nightly's rotating-seed subset). */
+    public AuditSpec filter(java.util.function.Predicate<Case> keep) {
+        List<Case> kept = new ArrayList<>();
+        for (Case c : cases) {
+            if (keep.test(c)) {
+                kept.add(c);
+            }
+        }
+        return new AuditSpec(source, name, seed, defaults, kept);
     }
 
     /** How a case's graph is defined. */

@@ -15,7 +15,8 @@ public final class JUnitXmlWriter {
 
     private JUnitXmlWriter() {}
 
-    static String esc(String s) {
+    /** Escapes XML text and attribute values (control characters XML 1.0 forbids become '?'). */
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }

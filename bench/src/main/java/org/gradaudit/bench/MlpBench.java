@@ -40,7 +40,7 @@ public class MlpBench {
         args = d.gradauditArgs();
         hand = new HandWritten.Mlp(d);
         hand.gradient();
-        Problems.assertGradients("hand-written", NAMES, grad.call(args), hand.dw1, hand.db1, hand.dw2, hand.db2);
+        Problems.assertGradients("hand-written", NAMES, grad.call(args), hand.dw1Flat(), hand.db1, hand.dw2, hand.db2);
     }
 
     @Benchmark
@@ -49,7 +49,7 @@ public class MlpBench {
     }
 
     @Benchmark
-    public double[] handWritten() {
+    public double[][] handWritten() {
         hand.gradient();
         return hand.dw1;
     }

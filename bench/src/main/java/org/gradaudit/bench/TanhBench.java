@@ -43,7 +43,7 @@ public class TanhBench {
         args = d.gradauditArgs();
         hand = new HandWritten.Tanh(d);
         hand.gradient();
-        Problems.assertGradients("hand-written", NAMES, grad.call(args), hand.dw, hand.dx, hand.db);
+        Problems.assertGradients("hand-written", NAMES, grad.call(args), hand.dwFlat(), hand.dx, hand.db);
     }
 
     @Benchmark
@@ -52,7 +52,7 @@ public class TanhBench {
     }
 
     @Benchmark
-    public double[] handWritten() {
+    public double[][] handWritten() {
         hand.gradient();
         return hand.dw;
     }

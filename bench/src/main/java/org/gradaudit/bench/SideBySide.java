@@ -46,7 +46,7 @@ public final class SideBySide {
         for (RunResult r : results) {
             String bench = r.getParams().getBenchmark();
             String cls = bench.substring(0, bench.lastIndexOf('.'));
-            String problem = cls.substring(cls.lastIndexOf('.') + 1).replace("PeersBench", "Bench");
+            String problem = cls.substring(cls.lastIndexOf('.') + 1).replaceAll("Peers(1t)?Bench$", "Bench");
             Result<?> p = r.getPrimaryResult();
             groups.computeIfAbsent(problem + " " + params(r), k -> new ArrayList<>())
                     .add(new Figure(bench.substring(bench.lastIndexOf('.') + 1), p.getScore(), p.getScoreError(),

@@ -23,6 +23,14 @@ final class DjlPyTorch implements AutoCloseable {
         manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     }
 
+    /** Fails unless PyTorch runs {@code n} intra-op threads (so the figure says what it measures). */
+    static void requireThreads(int n) {
+        int t = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        if (t != n) {
+            throw new IllegalStateException("PyTorch runs " + t + " intra-op threads, expected " + n);
+        }
+    }
+
     NDArray param(double[] data, long... shape) {
         NDArray a = manager.create(data, new Shape(shape));
         a.setRequiresGradient(true);

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Dai.djl.offline=true")
 public class MlpPeersBench {
-    private static final String[] NAMES = {"W1", "b1", "W2", "b2"};
+    static final String[] NAMES = {"W1", "b1", "W2", "b2"};
 
     private DjlPyTorch djl;
     private DjlPyTorch.Mlp torch;
@@ -35,6 +35,7 @@ public class MlpPeersBench {
         Problems.MlpData d = new Problems.MlpData();
         var expected = Problems.mlpGradient().call(d.gradauditArgs());
         djl = new DjlPyTorch();
+        DjlPyTorch.requireThreads(Runtime.getRuntime().availableProcessors());
         torch = djl.new Mlp(d);
         Problems.assertGradients("DJL/PyTorch", NAMES, expected, DjlPyTorch.toJava(torch.gradient()));
         nd4j = Nd4jSameDiff.mlp(d);

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Dai.djl.offline=true")
 public class TanhPeersBench {
-    private static final String[] NAMES = {"W", "x", "b"};
+    static final String[] NAMES = {"W", "x", "b"};
 
     @Param({"500", "2000"})
     public int n;
@@ -39,6 +39,7 @@ public class TanhPeersBench {
         Problems.TanhData d = new Problems.TanhData(n);
         var expected = Problems.tanhGradient().call(d.gradauditArgs());
         djl = new DjlPyTorch();
+        DjlPyTorch.requireThreads(Runtime.getRuntime().availableProcessors());
         torch = djl.new Tanh(d);
         Problems.assertGradients("DJL/PyTorch", NAMES, expected, DjlPyTorch.toJava(torch.gradient()));
         nd4j = Nd4jSameDiff.tanh(d);

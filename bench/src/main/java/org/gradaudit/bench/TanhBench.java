@@ -1,0 +1,59 @@
+package org.gradaudit.bench;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.gradaudit.core.Function;
+import org.gradaudit.core.NDArray;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Goal (b): the gradient of {@code sum(tanh(W x + b)^2)} with respect to W, x and b, W n x n.
+ * gradaudit against hand-written Java; the peers in {@code peers.TanhPeersBench}, same group.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class TanhBench {
+    static final String[] NAMES = {"W", "x", "b"};
+
+    @Param({"500", "2000"})
+    public int n;
+
+    private Function grad;
+    private NDArray[] args;
+    private HandWritten.Tanh hand;
+
+    @Setup
+    public void setup() {
+        Problems.TanhData d = new Problems.TanhData(n);
+        grad = Problems.tanhGradient();
+        args = d.gradauditArgs();
+        hand = new HandWritten.Tanh(d);
+        hand.gradient();
+        Problems.assertGradients("hand-written", NAMES, grad.call(args), hand.dwFlat(), hand.dx, hand.db);
+    }
+
+    @Benchmark
+    public List<NDArray> gradaudit() {
+        return grad.call(args);
+    }
+
+    @Benchmark
+    public double[][] handWritten() {
+        hand.gradient();
+        return hand.dw;
+    }
+}

@@ -227,9 +227,14 @@ public final class GradCheck implements Serializable {
         // the perturbed input (bit-identical to a full run)
         Program.Snapshot base = cost.evaluate(withProjection(p.baseArgs(), test));
         NDArray f0 = base.outputs()[0];
+        Perturber.Scratch scratch = p.new Scratch();       // this unit's own copies: units may run concurrently
         Perturber.Shifted at = (i, d) -> {
             int k = p.argOf(i);
-            return cost.rerun(base, k, p.shiftedArg(i, d).astype(points[k].dtype()))[0];
+            try {
+                return cost.rerun(base, k, scratch.shifted(i, d).astype(points[k].dtype()))[0];
+            } finally {
+                scratch.restore(i);
+            }
         };
         boolean central = mode == CheckMode.CENTRAL;
         for (int j = lo; j < hi; j++) {

@@ -65,6 +65,34 @@ final class Perturber {
         return NDArray.wrap(working, base[k].shape(), d);
     }
 
+    /**
+     * Scratch copies of the inputs for one thread's sequence of perturbations: each perturbation
+     * changes one element of its input's copy in place and {@link #restore} puts it back, instead
+     * of copying the whole input per element. The array handed out is only valid until the next
+     * call; callers must not keep it (a rerun reads it and is done).
+     */
+    final class Scratch {
+        private final double[][] copies = new double[work.length][];
+        private final NDArray[] arrays = new NDArray[work.length];
+
+        NDArray shifted(int flat, double delta) {
+            int k = argOf(flat);
+            if (copies[k] == null) {
+                copies[k] = work[k].clone();
+                arrays[k] = NDArray.wrap(working, base[k].shape(), copies[k]);
+            }
+            int local = flat - offsets[k];
+            copies[k][local] = working.coerce(work[k][local] + delta);
+            return arrays[k];
+        }
+
+        void restore(int flat) {
+            int k = argOf(flat);
+            int local = flat - offsets[k];
+            copies[k][local] = work[k][local];
+        }
+    }
+
     /** All inputs, with coordinate {@code flat} moved by {@code delta}. */
     NDArray[] shifted(int flat, double delta) {
         NDArray[] args = base.clone();

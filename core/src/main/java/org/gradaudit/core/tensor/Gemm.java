@@ -77,6 +77,17 @@ public final class Gemm {
     }
 
     private static void serial(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        if (k == 1) {
+            // an outer product: fma(a, b, +0) is a * b + 0.0 (the +0.0 turns a -0 product into +0, as fma does)
+            for (int i = 0; i < m; i++) {
+                double ai = a[ao + i];
+                int ci = co + i * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] = ai * b[bo + j] + 0.0;
+                }
+            }
+            return;
+        }
         if (n == 1) {
             for (int i = 0; i < m; i++) {
                 c[co + i] = dot(a, ao + i * k, b, bo, k);

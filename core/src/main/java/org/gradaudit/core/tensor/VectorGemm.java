@@ -54,6 +54,13 @@ final class VectorGemm {
             }
         }
         int j0 = panels * W;
+        if (j0 + L <= n) {
+            // one more panel, one vector wide
+            for (int i = 0; i < m; i++) {
+                narrow(a, ao + i * k, k, b, bo + j0, n, c, co + i * n + j0);
+            }
+            j0 += L;
+        }
         if (j0 < n) {
             // the remaining columns: the scalar loop, same order per element
             for (int i = 0; i < m; i++) {
@@ -66,6 +73,15 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /** One row of A times a one-vector-wide strip of B read in place: fma in increasing p from 0. */
+    private static void narrow(double[] a, int a0, int k, double[] b, int b0, int n, double[] c, int c0) {
+        DoubleVector acc = DoubleVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            acc = DoubleVector.broadcast(S, a[a0 + p]).fma(DoubleVector.fromArray(S, b, b0 + p * n), acc);
+        }
+        acc.intoArray(c, c0);
     }
 
     private static DoubleVector start(boolean first, double[] c, int at) {

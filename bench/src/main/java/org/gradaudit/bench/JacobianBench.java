@@ -65,6 +65,12 @@ public class JacobianBench {
         }
     }
 
+    Function vectorizedFunction() { return vectorized; }
+
+    Function scanFunction() { return scan; }
+
+    NDArray[] args() { return new NDArray[] {xv, wv}; }
+
     @Benchmark
     public NDArray scanOverRows() {
         return scan.call1(xv, wv);

@@ -27,6 +27,11 @@ public final class OpProfile {
             Problems.TanhData t = new Problems.TanhData(n);
             profile("tanh layer gradient (b), n=" + n, Problems.tanhGradient(), t.gradauditArgs(), n == 500 ? 600 : 60);
         }
+        JacobianBench j = new JacobianBench();
+        j.n = 500;
+        j.setup();
+        profile("vectorized Jacobian of tanh(W x), n=500 (Step 4)", j.vectorizedFunction(), j.args(), 60);
+        profile("scan Jacobian of tanh(W x), n=500 (Step 4)", j.scanFunction(), j.args(), 20);
     }
 
     static void profile(String title, Function f, NDArray[] inputs, int reps) throws Exception {

@@ -20,36 +20,49 @@ final class VectorGemm {
     /** Rows of B per packed panel: a panel of KC x W doubles stays in the L1 cache. */
     private static final int KC = 256;
 
+    /** Rows of A per block: a block's KC-wide slice of A (MC x KC doubles) stays in the L2 cache. */
+    private static final int MC = 96;
+
     static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         int panels = n / W;
-        // packing a panel pays off when several row blocks sweep it; a row or three read B in place
+        // packing pays off when several row blocks sweep a panel; a row or a few read B in place
         boolean pack = m >= 8;
-        double[] packed = pack ? new double[Math.min(k, KC) * W] : null;
+        int kcMax = Math.min(k, KC);
+        double[] packed = pack && panels > 0 ? new double[panels * kcMax * W] : null;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int p1 = Math.min(k, p0 + KC);
+            int kc = p1 - p0;
             boolean first = p0 == 0;             // later blocks continue each element's fma chain from C
-            for (int jp = 0; jp < panels; jp++) {
-                int j0 = jp * W;
-                double[] src = b;
-                int base = bo + j0;
-                int stride = n;
-                if (pack) {
+            if (pack) {
+                for (int jp = 0; jp < panels; jp++) {
                     for (int p = p0; p < p1; p++) {
-                        System.arraycopy(b, bo + p * n + j0, packed, (p - p0) * W, W);
+                        System.arraycopy(b, bo + p * n + jp * W, packed, (jp * kc + p - p0) * W, W);
                     }
-                    src = packed;
-                    base = -p0 * W;
-                    stride = W;
                 }
-                int i = 0;
-                for (; i + 6 <= m; i += 6) {
-                    block6(a, ao + i * k, k, p0, p1, first, src, base, stride, c, co + i * n + j0, n);
-                }
-                for (; i + 4 <= m; i += 4) {
-                    block4(a, ao + i * k, k, p0, p1, first, src, base, stride, c, co + i * n + j0, n);
-                }
-                for (; i < m; i++) {
-                    block1(a, ao + i * k, p0, p1, first, src, base, stride, c, co + i * n + j0);
+            }
+            // row blocks outside, panels inside: the A slice of a row block is reused by every panel
+            for (int i0 = 0; i0 < m; i0 += MC) {
+                int iEnd = Math.min(m, i0 + MC);
+                for (int jp = 0; jp < panels; jp++) {
+                    int j0 = jp * W;
+                    double[] src = b;
+                    int base = bo + j0;
+                    int stride = n;
+                    if (pack) {
+                        src = packed;
+                        base = jp * kc * W - p0 * W;
+                        stride = W;
+                    }
+                    int i = i0;
+                    for (; i + 6 <= iEnd; i += 6) {
+                        block6(a, ao + i * k, k, p0, p1, first, src, base, stride, c, co + i * n + j0, n);
+                    }
+                    for (; i + 4 <= iEnd; i += 4) {
+                        block4(a, ao + i * k, k, p0, p1, first, src, base, stride, c, co + i * n + j0, n);
+                    }
+                    for (; i < iEnd; i++) {
+                        block1(a, ao + i * k, p0, p1, first, src, base, stride, c, co + i * n + j0);
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@ package org.gradaudit.jobs.audit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +33,10 @@ class AuditSpecFuzzTest {
         }
     }
 
+    /** The raw bytes are the spec (a FuzzedDataProvider keeps the seed files usable as they are: plain JSON). */
     @FuzzTest(maxDuration = "5s")
-    void parse(String text) {
+    void parse(FuzzedDataProvider data) {
+        String text = data.consumeRemainingAsString();
         try {
             AuditSpec.parse(text, "fuzz.json", EMPTY_DIR, SpecOptions.DEFAULTS);
         } catch (SpecException expected) {

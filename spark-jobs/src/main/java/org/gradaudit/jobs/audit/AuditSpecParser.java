@@ -255,8 +255,9 @@ final class AuditSpecParser {
         }
         String graphFile = requiredString(node, path, "graph");
         GraphJson.Graph g;
+        Path graphPath = resolve(graphFile, path + ".graph");
         try {
-            g = GraphJson.read(resolve(graphFile, path + ".graph"));
+            g = GraphJson.read(graphPath);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new SpecException(file, path + ".graph", e.getMessage(), e);
         }

@@ -264,7 +264,8 @@ public final class NightlyMain {
         try {
             spark = SparkSession.builder().config(conf).getOrCreate();
             report = NightlyJob.run(spark, spec);
-            written = NightlyJob.record(spark, report, spec.history(), a.out, a.overwrite);
+            written = NightlyJob.record(spark, report, spec.history(), a.out, a.overwrite,
+                    HistoryStore.faultFromSystemProperty());
         } catch (NightlyUsageException e) {
             err.println("gradaudit nightly: " + e.getMessage());
             return NightlyReport.EXIT_USAGE;

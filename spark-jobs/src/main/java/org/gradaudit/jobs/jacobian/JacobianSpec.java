@@ -101,6 +101,9 @@ public final class JacobianSpec {
 
     /** As {@link #parse(String, String, Path)}, with spec options (paths, memory budget). */
     public static JacobianSpec parse(String json, String label, Path baseDir, SpecOptions options) {
+        if (json == null) {
+            throw new SpecException(label, "", "no spec text (null); expected a JSON object with \"name\", \"function\" and \"wrt\"");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(json);

@@ -64,6 +64,9 @@ public final class NightlySuite {
 
     /** Parses suite text with the given spec options; relative paths resolve against {@code baseDir}. */
     public static NightlySuite parse(String text, String label, Path baseDir, SpecOptions options) {
+        if (text == null) {
+            throw new SpecException(label, "", "no spec text (null); expected a JSON object (an audit spec with an optional \"nightly\" field)");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(text);

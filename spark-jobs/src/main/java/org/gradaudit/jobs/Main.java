@@ -22,7 +22,7 @@ import org.gradaudit.jobs.audit.AuditJob;
 import org.gradaudit.jobs.audit.AuditReport;
 import org.gradaudit.jobs.audit.AuditSpec;
 import org.gradaudit.jobs.audit.CaseReport;
-import org.gradaudit.jobs.audit.SpecException;
+import org.gradaudit.jobs.audit.SpecOptions;
 import org.gradaudit.jobs.report.ReportSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +72,8 @@ public final class Main {
             "  --parallelism N    partitions to run the work units in (default: from the measured work)",
             "  --chunk-size N     coordinates per work unit (default: measured, ~0.5 s per unit)",
             "  --seed S           override the spec's seed",
+            "  --allow-paths-outside-spec  let the spec name .npy and graph files outside its directory",
+            "                     (absolute paths, '..', symbolic links); refused by default",
             "  --help             show this help",
             "",
             "Exit codes: 0 all cases passed, 1 a case failed or errored, 2 usage or spec error,",
@@ -93,6 +95,7 @@ public final class Main {
         Long seed;
         List<Path> jars = new ArrayList<>();
         boolean overwrite;
+        boolean allowPathsOutsideSpec;
         boolean help;
     }
 
@@ -126,10 +129,15 @@ public final class Main {
             }
             switch (flag) {
                 case "--overwrite":
+                case SpecOptions.ALLOW_PATHS_FLAG:
                     if (inline != null) {
-                        throw new UsageException("--overwrite takes no value");
+                        throw new UsageException(flag + " takes no value");
                     }
-                    a.overwrite = true;
+                    if (flag.equals("--overwrite")) {
+                        a.overwrite = true;
+                    } else {
+                        a.allowPathsOutsideSpec = true;
+                    }
                     break;
                 case "--out":
                 case "--master":
@@ -215,6 +223,8 @@ public final class Main {
         }
         Args a;
         AuditSpec spec;
+        SparkConf conf = new SparkConf();
+        AuditJob.Options options;
         try {
             a = parse(argv);
             if (a.help) {
@@ -224,25 +234,7 @@ public final class Main {
             if (!a.jars.isEmpty()) {
                 addJars(a.jars);
             }
-            spec = AuditSpec.read(Paths.get(a.spec));
-            if (a.seed != null) {
-                spec = spec.withSeed(a.seed);
-            }
-            if (a.out != null) {
-                ReportSet.checkTarget(a.out, a.overwrite, ReportSet.names(true));
-            }
-        } catch (UsageException e) {
-            err.println("gradaudit: " + e.getMessage());
-            err.println("Run 'gradaudit --help' for usage.");
-            return EXIT_USAGE;
-        } catch (SpecException | IllegalStateException | UncheckedIOException e) {
-            err.println("gradaudit: " + e.getMessage());
-            return EXIT_USAGE;
-        }
-
-        SparkConf conf = new SparkConf();
-        AuditJob.Options options;
-        try {
+            // the Spark configuration first: the spec is read under its memory budget
             if (a.master != null) {
                 conf.setMaster(a.master);
             }
@@ -256,7 +248,6 @@ public final class Main {
             }
             applyDefaultsFile(conf);
             conf.setIfMissing("spark.master", "local[*]");
-            conf.setIfMissing("spark.app.name", "gradaudit audit " + spec.name());
             Integer target = confInt(conf, "spark.gradaudit.targetTaskMillis");
             options = new AuditJob.Options(
                     a.parallelism != null ? a.parallelism : confInt(conf, "spark.gradaudit.parallelism"),
@@ -264,7 +255,20 @@ public final class Main {
                     target != null ? target : AuditJob.Options.DEFAULTS.targetTaskMillis())
                     .withFailFirstAttempt(conf.getBoolean("spark.gradaudit.test.failFirstAttempt", false))
                     .withProgress(err);
+            SpecOptions specOptions = new SpecOptions(a.allowPathsOutsideSpec, SpecOptions.maxInputBytes(conf));
+            spec = AuditSpec.read(Paths.get(a.spec), specOptions);
+            if (a.seed != null) {
+                spec = spec.withSeed(a.seed);
+            }
+            if (a.out != null) {
+                ReportSet.checkTarget(a.out, a.overwrite, ReportSet.names(true));
+            }
+            conf.setIfMissing("spark.app.name", "gradaudit audit " + spec.name());
         } catch (UsageException e) {
+            err.println("gradaudit: " + e.getMessage());
+            err.println("Run 'gradaudit --help' for usage.");
+            return EXIT_USAGE;
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {   // SpecException too
             err.println("gradaudit: " + e.getMessage());
             return EXIT_USAGE;
         }
@@ -306,7 +310,7 @@ public final class Main {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("Spark configuration " + key + ": expected a positive integer, got '" + v + "'");
+        throw new IllegalArgumentException("Spark configuration " + key + ": expected a positive integer, got '" + v + "'");
     }
 
     /** Applies the spark-defaults style file named by {@link #DEFAULTS_PROPERTY}, lowest precedence. */
@@ -319,7 +323,7 @@ public final class Main {
         try (Reader r = Files.newBufferedReader(Paths.get(file), StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            throw new UsageException(DEFAULTS_PROPERTY + "=" + file + ": cannot read: " + e);
+            throw new IllegalArgumentException(DEFAULTS_PROPERTY + "=" + file + ": cannot read: " + e);
         }
         for (String k : p.stringPropertyNames()) {
             conf.setIfMissing(k, p.getProperty(k).trim());

@@ -51,9 +51,16 @@ public final class ExpressionParser {
     /** The whitelisted functions, in the order error messages list them. */
     public static final List<String> FUNCTIONS = OpRegistry.names();
 
+    /**
+     * The deepest nesting accepted (parentheses, calls, lists, unary minus, exponents): the parser is
+     * recursive descent, so an unbounded depth would end in a StackOverflowError (found by fuzzing).
+     */
+    public static final int MAX_NESTING = 200;
+
     private final Map<String, Variable> inputs;
     private final List<Token> tokens;
     private int pos;
+    private int depth;
 
     private ExpressionParser(String text, Map<String, Variable> inputs) {
         this.inputs = inputs;
@@ -107,6 +114,20 @@ public final class ExpressionParser {
     }
 
     private Object unary() {
+        if (depth >= MAX_NESTING) {
+            Token t = peek();
+            throw new ExpressionException(t.line, t.column, "the expression is nested more than " + MAX_NESTING
+                    + " levels deep (parentheses, calls, lists, unary minus, exponents); simplify it");
+        }
+        depth++;
+        try {
+            return unaryAt();
+        } finally {
+            depth--;
+        }
+    }
+
+    private Object unaryAt() {
         if (peek().kind == Kind.MINUS) {
             Token op = next();
             Object x = unary();

@@ -49,26 +49,58 @@ public final class AuditSpec {
         this.cases = Collections.unmodifiableList(new ArrayList<>(cases));
     }
 
-    /** Reads and validates a spec file; errors name the file (by its file name) and the field. */
+    /** Reads and validates a spec file with the default {@link SpecOptions}; errors name the file and the field. */
     public static AuditSpec read(Path file) {
-        String label = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        String text;
+        return read(file, SpecOptions.DEFAULTS);
+    }
+
+    /** Reads and validates a spec file; errors name the file (by its file name) and the field. */
+    public static AuditSpec read(Path file, SpecOptions options) {
+        String label = label(file);
+        return new AuditSpecParser(label, contextLoader(), file.toAbsolutePath().getParent(), options)
+                .parse(readText(file, label));
+    }
+
+    /** A spec file's name, as errors name it. */
+    public static String label(Path file) {
+        return file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    }
+
+    /**
+     * The text of a spec file (UTF-8); a missing, unreadable or oversized file (over 64 MiB) or a
+     * directory is a {@link SpecException} naming it.
+     */
+    public static String readText(Path file, String label) {
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            if (Files.isDirectory(file)) {
+                throw new SpecException(label, "", "cannot read " + file.toAbsolutePath() + ": it is a directory;"
+                        + " expected a JSON file");
+            }
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_SPEC_BYTES) {
+                throw new SpecException(label, "", file.toAbsolutePath() + " is " + Files.size(file)
+                        + " bytes; a spec file may have at most " + MAX_SPEC_BYTES + " (points belong in .npy files)");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new SpecException(label, "", "no such file: " + file.toAbsolutePath());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new SpecException(label, "", "cannot read " + file.toAbsolutePath() + ": not UTF-8 text", e);
         } catch (IOException e) {
             throw new SpecException(label, "", "cannot read " + file.toAbsolutePath() + ": " + e, e);
         }
-        Path dir = file.toAbsolutePath().getParent();
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return new AuditSpecParser(label, cl != null ? cl : AuditSpec.class.getClassLoader(), dir).parse(text);
     }
 
-    /** Parses spec text; {@code label} names it in error messages. Builders load from the context class loader. */
-    public static AuditSpec parse(String json, String label) {
+    /** The largest spec file read. */
+    public static final long MAX_SPEC_BYTES = 64L << 20;
+
+    private static ClassLoader contextLoader() {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return new AuditSpecParser(label, cl != null ? cl : AuditSpec.class.getClassLoader(), null).parse(json);
+        return cl != null ? cl : AuditSpec.class.getClassLoader();
+    }
+
+    /** Parses spec text; {@code label} names it in error messages. Paths are relative to the working directory. */
+    public static AuditSpec parse(String json, String label) {
+        return parse(json, label, null, SpecOptions.DEFAULTS);
     }
 
     /**
@@ -80,9 +112,13 @@ public final class AuditSpec {
      */
     public static Case parseFunction(String file, Path baseDir, String path, String name,
             com.fasterxml.jackson.databind.JsonNode node) {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return new AuditSpecParser(file, cl != null ? cl : AuditSpec.class.getClassLoader(), baseDir)
-                .function(node, path, name);
+        return parseFunction(file, baseDir, path, name, node, SpecOptions.DEFAULTS);
+    }
+
+    /** As {@link #parseFunction(String, Path, String, String, com.fasterxml.jackson.databind.JsonNode)}, with options. */
+    public static Case parseFunction(String file, Path baseDir, String path, String name,
+            com.fasterxml.jackson.databind.JsonNode node, SpecOptions options) {
+        return new AuditSpecParser(file, contextLoader(), baseDir, options).function(node, path, name);
     }
 
     /**
@@ -90,9 +126,12 @@ public final class AuditSpec {
      * {@code baseDir} (null: the working directory); {@code label} names it in error messages.
      */
     public static AuditSpec parse(String json, String label, Path baseDir) {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        return new AuditSpecParser(label, cl != null ? cl : AuditSpec.class.getClassLoader(),
-                baseDir == null ? null : baseDir.toAbsolutePath()).parse(json);
+        return parse(json, label, baseDir, SpecOptions.DEFAULTS);
+    }
+
+    /** As {@link #parse(String, String, Path)}, with options. */
+    public static AuditSpec parse(String json, String label, Path baseDir, SpecOptions options) {
+        return new AuditSpecParser(label, contextLoader(), baseDir, options).parse(json);
     }
 
     /** The file name (or label) the spec was read from. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -55,20 +56,91 @@ final class AuditSpecParser {
     private final String file;
     private final ClassLoader loader;
     private final Path baseDir;
+    private final SpecOptions options;
+    /** Bytes of the points of every case parsed so far (the spec-wide budget). */
+    private long totalBytes;
 
-    AuditSpecParser(String file, ClassLoader loader, Path baseDir) {
+    AuditSpecParser(String file, ClassLoader loader, Path baseDir, SpecOptions options) {
         this.file = file;
         this.loader = loader;
-        this.baseDir = baseDir;
+        this.baseDir = baseDir == null ? null : baseDir.toAbsolutePath().normalize();
+        this.options = options;
     }
 
-    /** A path in the spec, relative to the spec file's directory (or the working directory). */
-    private Path resolve(String p) {
-        Path q = Paths.get(p);
-        return q.isAbsolute() || baseDir == null ? q : baseDir.resolve(q);
+    /**
+     * A path in the spec ({@code field} names it in errors), relative to the spec file's directory
+     * (or the working directory), which it may not leave: absolute paths, {@code ..} and symbolic
+     * links that lead outside are refused unless {@link SpecOptions#allowPathsOutsideSpec()}. An
+     * existing path must be a regular file.
+     */
+    private Path resolve(String p, String field) {
+        Path base = baseDir != null ? baseDir : Paths.get("").toAbsolutePath().normalize();
+        Path q;
+        try {
+            q = Paths.get(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new SpecException(file, field, "not a valid file path: " + e.getMessage(), e);
+        }
+        String allow = " (paths in a spec are relative to its directory " + base + " and stay inside it; "
+                + SpecOptions.ALLOW_PATHS_FLAG + " lifts this)";
+        Path target = (q.isAbsolute() ? q : base.resolve(q)).normalize();
+        if (!options.allowPathsOutsideSpec()) {
+            if (q.isAbsolute()) {
+                throw new SpecException(file, field, "absolute path \"" + p + "\" refused" + allow);
+            }
+            if (!target.startsWith(base)) {
+                throw new SpecException(file, field, "\"" + p + "\" leaves the spec's directory" + allow);
+            }
+            if (Files.exists(target)) {
+                Path real;
+                Path baseReal;
+                try {
+                    real = target.toRealPath();
+                    baseReal = base.toRealPath();
+                } catch (java.io.IOException e) {
+                    throw new SpecException(file, field, "cannot resolve \"" + p + "\": " + e, e);
+                }
+                if (!real.startsWith(baseReal)) {
+                    throw new SpecException(file, field, "\"" + p + "\" is a symbolic link to " + real
+                            + ", outside the spec's directory" + allow);
+                }
+            }
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            throw new SpecException(file, field, "\"" + p + "\" (" + target + ") is not a regular file");
+        }
+        return target;
+    }
+
+    /** Refuses points above the memory budget (8 bytes per element: points are held as doubles). */
+    private long budget(String path, String what, long elements) {
+        long bytes = elements * 8L;
+        if (bytes > options.maxInputBytes()) {
+            throw new SpecException(file, path, what + " " + elements + " elements, " + SpecOptions.bytes(bytes)
+                    + " as points (8 bytes per element); the memory budget is " + SpecOptions.bytes(options.maxInputBytes())
+                    + " (" + SpecOptions.MAX_INPUT_BYTES_KEY + "); raise it or use smaller inputs");
+        }
+        return bytes;
+    }
+
+    private void caseBudget(String path, Map<String, AuditSpec.Input> inputs) {
+        long sum = 0;
+        for (AuditSpec.Input in : inputs.values()) {
+            sum += NDArray.sizeOf(in.shape());
+        }
+        budget(path, "the case's inputs together have", sum);
+        totalBytes += sum * 8L;
+        if (totalBytes > options.maxInputBytes()) {
+            throw new SpecException(file, path, "with this case the points of all cases together take "
+                    + SpecOptions.bytes(totalBytes) + "; the memory budget is " + SpecOptions.bytes(options.maxInputBytes())
+                    + " (" + SpecOptions.MAX_INPUT_BYTES_KEY + "); raise it or split the spec");
+        }
     }
 
     AuditSpec parse(String json) {
+        if (json == null) {
+            throw new SpecException(file, "", "no spec text (null); expected a JSON object with \"name\" and \"cases\"");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -168,6 +240,7 @@ final class AuditSpecParser {
             }
             inputs.put(e.getKey(), input(e.getValue(), inPath));
         }
+        caseBudget(path + ".inputs", inputs);
         CheckSettings check = node.has("check") ? check(node.get("check"), path + ".check", defaults) : defaults;
         Map<String, int[]> masks = masks(node.get("mask"), path + ".mask", inputs);
         if (node.has("expression")) {
@@ -182,8 +255,9 @@ final class AuditSpecParser {
         }
         String graphFile = requiredString(node, path, "graph");
         GraphJson.Graph g;
+        Path graphPath = resolve(graphFile, path + ".graph");
         try {
-            g = GraphJson.read(resolve(graphFile));
+            g = GraphJson.read(graphPath);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new SpecException(file, path + ".graph", e.getMessage(), e);
         }
@@ -244,6 +318,7 @@ final class AuditSpecParser {
             List<String> parts = new ArrayList<>();
             for (int i = 0; i < e.nInputs(); i++) {
                 int[] shape = shape(sh.get(i), path + ".shapes[" + i + "]");
+                budget(path + ".shapes[" + i + "]", "shape " + java.util.Arrays.toString(shape) + " has", NDArray.sizeOf(shape));
                 inputs.put(names.get(i), new AuditSpec.Input(shape, dtype, AuditSpec.Generator.domain(e.domains().get(i)), 0));
                 parts.add(shapeText(shape));
             }
@@ -255,6 +330,7 @@ final class AuditSpecParser {
             }
             shapeText = "#0";
         }
+        caseBudget(path + (node.has("shapes") ? ".shapes" : ".op"), inputs);
         String name = node.has("name") ? requiredString(node, path, "name") : op + "[" + shapeText + "]/" + dtype.numpyName();
         Map<String, int[]> masks = masks(node.get("mask"), path + ".mask", inputs);
         return new AuditSpec.Case(name, AuditSpec.Kind.OP, op, inputs, check, masks, e.builder());
@@ -386,6 +462,7 @@ final class AuditSpecParser {
         }
         if (shapeNode != null) {
             shape = shape(shapeNode, path + ".shape");
+            budget(path + ".shape", "shape " + java.util.Arrays.toString(shape) + " has", NDArray.sizeOf(shape));
         }
         DType dtype = node.has("dtype") ? floatDtype(node.get("dtype"), path + ".dtype") : null;
         long seed = node.has("seed") ? integer(node.get("seed"), path + ".seed") : 0;
@@ -397,10 +474,31 @@ final class AuditSpecParser {
                         + (f == null ? "nothing" : show(f)));
             }
             NDArray a;
+            Path npyFile = resolve(f.textValue(), path + ".generator.file");
             try {
-                a = Npy.read(resolve(f.textValue()));
+                // the file is read whole: refuse one far above the budget before reading it
+                long size = Files.isRegularFile(npyFile) ? Files.size(npyFile) : 0;
+                if (size > options.maxInputBytes() + (1 << 20)) {
+                    throw new SpecException(file, path + ".generator.file", f.textValue() + " is "
+                            + SpecOptions.bytes(size) + "; the memory budget is " + SpecOptions.bytes(options.maxInputBytes())
+                            + " (" + SpecOptions.MAX_INPUT_BYTES_KEY + "); raise it or use a smaller file");
+                }
+                a = Npy.read(npyFile);
+            } catch (java.io.IOException e) {
+                throw new SpecException(file, path + ".generator.file", "cannot read " + npyFile + ": " + e, e);
+            } catch (SpecException e) {
+                throw e;
             } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
                 throw new SpecException(file, path + ".generator.file", e.getMessage(), e);
+            }
+            budget(path + ".generator.file", f.textValue() + " has", a.size());
+            double[] values = a.toDoubleArray();
+            for (int i = 0; i < values.length; i++) {
+                if (!Double.isFinite(values[i])) {
+                    throw new SpecException(file, path + ".generator.file", f.textValue() + ": element "
+                            + java.util.Arrays.toString(unravel(i, a.shape())) + " is " + values[i]
+                            + "; points must be finite (a NaN or infinite point makes every difference non-finite)");
+                }
             }
             if (!a.dtype().isFloat()) {
                 throw new SpecException(file, path + ".generator.file", f.textValue() + " holds " + a.dtype().numpyName()
@@ -418,6 +516,16 @@ final class AuditSpecParser {
         }
         AuditSpec.Generator g = gen != null ? generator(gen, path + ".generator") : AuditSpec.Generator.normal(0, 1);
         return new AuditSpec.Input(shape, dtype == null ? DType.FLOAT64 : dtype, g, seed);
+    }
+
+    /** The multi-index of flat (C-order) index {@code flat} in {@code shape}. */
+    static int[] unravel(int flat, int[] shape) {
+        int[] idx = new int[shape.length];
+        for (int a = shape.length - 1; a >= 0; a--) {
+            idx[a] = shape[a] == 0 ? 0 : flat % shape[a];
+            flat = shape[a] == 0 ? 0 : flat / shape[a];
+        }
+        return idx;
     }
 
     private int[] shape(JsonNode shapeNode, String path) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.gradaudit.jobs.audit.SpecOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class JacobianCli {
             "  --master URL          Spark master (default: spark.master, else local[*])",
             "  --parallelism N       partitions to run the blocks in (default: 3 x the default parallelism)",
             "  --overwrite           replace a previous Jacobian output in DIR",
+            "  --allow-paths-outside-spec  let the spec name .npy and graph files outside its directory",
             "  --help                show this help",
             "",
             "Exit codes: 0 done (and verified), 1 verification failed, 2 usage or spec error,",
@@ -79,6 +81,7 @@ public final class JacobianCli {
         String master;
         Integer parallelism;
         boolean overwrite;
+        boolean allowPathsOutsideSpec;
         boolean help;
     }
 
@@ -99,13 +102,16 @@ public final class JacobianCli {
             switch (flag) {
                 case "--overwrite":
                 case "--sparse":
+                case SpecOptions.ALLOW_PATHS_FLAG:
                     if (inline != null) {
                         throw new UsageException(flag + " takes no value");
                     }
                     if (flag.equals("--sparse")) {
                         a.sparse = true;
-                    } else {
+                    } else if (flag.equals("--overwrite")) {
                         a.overwrite = true;
+                    } else {
+                        a.allowPathsOutsideSpec = true;
                     }
                     break;
                 case "--out":
@@ -206,18 +212,19 @@ public final class JacobianCli {
                 out.println(USAGE);
                 return EXIT_OK;
             }
-            spec = JacobianSpec.read(Paths.get(a.spec));
+            if (a.master != null) {
+                conf.setMaster(a.master);
+            }
+            applyDefaultsFile(conf);
+            conf.setIfMissing("spark.master", "local[*]");
+            spec = JacobianSpec.read(Paths.get(a.spec),
+                    new SpecOptions(a.allowPathsOutsideSpec, SpecOptions.maxInputBytes(conf)));
             if (a.verify != null) {
                 spec = spec.withVerifySamples(a.verify);
             }
             if (a.out != null) {
                 JacobianJob.OutputDir.check(a.out, a.overwrite);
             }
-            if (a.master != null) {
-                conf.setMaster(a.master);
-            }
-            applyDefaultsFile(conf);
-            conf.setIfMissing("spark.master", "local[*]");
             conf.setIfMissing("spark.app.name", "gradaudit jacobian " + spec.name());
             Integer parallelism = a.parallelism != null ? a.parallelism : confPositive(conf, "spark.gradaudit.parallelism");
             options = new JacobianJob.Options(a.mode, a.block, a.format, a.sparse, parallelism,

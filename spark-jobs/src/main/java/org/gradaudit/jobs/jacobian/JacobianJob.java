@@ -858,6 +858,9 @@ public final class JacobianJob {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new IllegalStateException("--out " + out + " exists and is not a directory");
             }
+            // the output is written next to DIR and renamed: its parent must be writable
+            Path parent = out.toAbsolutePath().normalize().getParent();
+            org.gradaudit.jobs.report.ReportSet.checkWritable(out, parent != null ? parent : out);
             if (!Files.isDirectory(out) || isEmpty(out)) {
                 return;
             }

@@ -5,10 +5,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,6 +13,7 @@ import java.util.Map;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.jobs.audit.AuditSpec;
 import org.gradaudit.jobs.audit.SpecException;
+import org.gradaudit.jobs.audit.SpecOptions;
 
 /**
  * A parsed and validated Jacobian spec (immutable): one function of named inputs, exactly as the
@@ -88,20 +85,25 @@ public final class JacobianSpec {
 
     /** Reads and validates a spec file; errors name the file (by its file name) and the field. */
     public static JacobianSpec read(Path file) {
-        String label = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new SpecException(label, "", "no such file: " + file.toAbsolutePath());
-        } catch (IOException e) {
-            throw new SpecException(label, "", "cannot read " + file.toAbsolutePath() + ": " + e, e);
-        }
-        return parse(text, label, file.toAbsolutePath().getParent());
+        return read(file, SpecOptions.DEFAULTS);
+    }
+
+    /** Reads and validates a spec file with the given spec options (paths, memory budget). */
+    public static JacobianSpec read(Path file, SpecOptions options) {
+        String label = AuditSpec.label(file);
+        return parse(AuditSpec.readText(file, label), label, file.toAbsolutePath().getParent(), options);
     }
 
     /** Parses spec text; {@code label} names it in errors; files are relative to {@code baseDir} (null: working dir). */
     public static JacobianSpec parse(String json, String label, Path baseDir) {
+        return parse(json, label, baseDir, SpecOptions.DEFAULTS);
+    }
+
+    /** As {@link #parse(String, String, Path)}, with spec options (paths, memory budget). */
+    public static JacobianSpec parse(String json, String label, Path baseDir, SpecOptions options) {
+        if (json == null) {
+            throw new SpecException(label, "", "no spec text (null); expected a JSON object with \"name\", \"function\" and \"wrt\"");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -131,7 +133,7 @@ public final class JacobianSpec {
         if (fn.isObject()) {
             known(label, fn, "function", FUNCTION);
         }
-        AuditSpec.Case c = AuditSpec.parseFunction(label, baseDir, "function", name, fn);
+        AuditSpec.Case c = AuditSpec.parseFunction(label, baseDir, "function", name, fn, options);
         String wrt = string(label, root, "wrt");
         if (!c.inputs().containsKey(wrt)) {
             throw new SpecException(label, "wrt", "no input named \"" + wrt + "\"; the function's inputs are "

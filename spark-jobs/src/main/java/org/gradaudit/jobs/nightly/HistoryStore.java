@@ -60,6 +60,28 @@ public final class HistoryStore {
 
     static final FaultPoint NO_FAULT = p -> { };
 
+    /**
+     * Test hook: system property {@value #FAULT_PROPERTY} = {@code halt:staged} or
+     * {@code halt:moved-old} halts the JVM at that point, as a killed driver would (exit status 137).
+     */
+    static final String FAULT_PROPERTY = "gradaudit.test.historyFault";
+
+    /** {@link #NO_FAULT}, or the halt requested by {@value #FAULT_PROPERTY}. */
+    static FaultPoint faultFromSystemProperty() {
+        String f = System.getProperty(FAULT_PROPERTY);
+        if (f == null || !f.startsWith("halt:")) {
+            return NO_FAULT;
+        }
+        String point = f.substring("halt:".length());
+        return p -> {
+            if (p.equals(point)) {
+                System.err.println("gradaudit nightly: " + FAULT_PROPERTY + ": halting the JVM at " + p);
+                System.err.flush();
+                Runtime.getRuntime().halt(137);
+            }
+        };
+    }
+
     private final Path dir;
 
     public HistoryStore(Path dir) {
@@ -124,6 +146,7 @@ public final class HistoryStore {
                     if (target != null && !Files.exists(target)) {
                         Files.createDirectories(target.getParent());
                         Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+                        Files.deleteIfExists(target.resolve(MARKER));     // the partition as it was
                         LOG.warn("history {}: restored {} replaced by an interrupted write", dir, target);
                         restored.add(target);
                         continue;
@@ -271,6 +294,7 @@ public final class HistoryStore {
                 if (replaced != null) {
                     try {
                         Files.move(replaced, s.leaf, StandardCopyOption.ATOMIC_MOVE);
+                        Files.deleteIfExists(s.leaf.resolve(MARKER));
                     } catch (IOException e) {
                         LOG.error("history {}: could not move {} back to {}; the next run restores it", dir, replaced,
                                 s.leaf, e);

@@ -18,7 +18,7 @@ import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.gradaudit.jobs.audit.AuditJob;
-import org.gradaudit.jobs.audit.SpecException;
+import org.gradaudit.jobs.audit.SpecOptions;
 import org.gradaudit.jobs.report.ReportSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +52,7 @@ public final class NightlyMain {
             "  --growth F         scaled error growth that is a regression (conf: growth; default 10)",
             "  --last N           runs shown in the trend plots (conf: last; default 14)",
             "  --overwrite        replace existing reports in --out",
+            "  --allow-paths-outside-spec  let the suite name .npy and graph files outside its directory",
             "  --master URL       Spark master (default: spark.master, else local[*])",
             "  --help             show this help",
             "  conf only: errorFloor (1e-3), runtimeFactor (2), runtimeMinMs (1000); and the audit's",
@@ -75,6 +76,7 @@ public final class NightlyMain {
         Integer last;
         String master;
         boolean overwrite;
+        boolean allowPathsOutsideSpec;
         boolean help;
     }
 
@@ -93,11 +95,15 @@ public final class NightlyMain {
                 flag = arg.substring(0, arg.indexOf('='));
                 inline = arg.substring(arg.indexOf('=') + 1);
             }
-            if (flag.equals("--overwrite")) {
+            if (flag.equals("--overwrite") || flag.equals(SpecOptions.ALLOW_PATHS_FLAG)) {
                 if (inline != null) {
-                    throw new NightlyUsageException("--overwrite takes no value");
+                    throw new NightlyUsageException(flag + " takes no value");
                 }
-                a.overwrite = true;
+                if (flag.equals("--overwrite")) {
+                    a.overwrite = true;
+                } else {
+                    a.allowPathsOutsideSpec = true;
+                }
                 continue;
             }
             if (!List.of("--suite", "--history", "--out", "--run-id", "--date", "--baseline", "--growth", "--last",
@@ -211,7 +217,8 @@ public final class NightlyMain {
                 confInt(conf, "spark.gradaudit.chunkSize"),
                 target != null ? target : AuditJob.Options.DEFAULTS.targetTaskMillis()).withProgress(progress);
 
-        NightlySuite suite = NightlySuite.read(a.suite);
+        NightlySuite suite = NightlySuite.read(a.suite,
+                new SpecOptions(a.allowPathsOutsideSpec, SpecOptions.maxInputBytes(conf)));
         new HistoryStore(history).validate(a.history != null ? "--history" : "Spark configuration " + CONF + "history");
         Baseline baseline = baselinePath == null ? null : Baseline.open(baselinePath, baselineFlag);
         return new NightlySpec(suite, a.suite.toString(), a.runId != null ? a.runId : date.toString(), date, history,
@@ -245,7 +252,7 @@ public final class NightlyMain {
             err.println("gradaudit nightly: " + e.getMessage());
             err.println("Run 'gradaudit nightly --help' for usage.");
             return NightlyReport.EXIT_USAGE;
-        } catch (SpecException | IllegalStateException | UncheckedIOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {   // SpecException too
             err.println("gradaudit nightly: " + e.getMessage());
             return NightlyReport.EXIT_USAGE;
         }
@@ -257,7 +264,8 @@ public final class NightlyMain {
         try {
             spark = SparkSession.builder().config(conf).getOrCreate();
             report = NightlyJob.run(spark, spec);
-            written = NightlyJob.record(spark, report, spec.history(), a.out, a.overwrite);
+            written = NightlyJob.record(spark, report, spec.history(), a.out, a.overwrite,
+                    HistoryStore.faultFromSystemProperty());
         } catch (NightlyUsageException e) {
             err.println("gradaudit nightly: " + e.getMessage());
             return NightlyReport.EXIT_USAGE;

@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,6 +15,7 @@ import java.util.List;
 import org.gradaudit.core.check.Streams;
 import org.gradaudit.jobs.audit.AuditSpec;
 import org.gradaudit.jobs.audit.SpecException;
+import org.gradaudit.jobs.audit.SpecOptions;
 
 /**
  * A nightly suite: an audit spec (docs/SPEC.md, every case kind including
@@ -51,20 +48,25 @@ public final class NightlySuite {
 
     /** Reads and validates a suite file; errors ({@link SpecException}) name the file and the field. */
     public static NightlySuite read(Path file) {
-        String label = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new SpecException(label, "", "no such file: " + file.toAbsolutePath());
-        } catch (IOException e) {
-            throw new SpecException(label, "", "cannot read " + file.toAbsolutePath() + ": " + e, e);
-        }
-        return parse(text, label, file.toAbsolutePath().getParent());
+        return read(file, SpecOptions.DEFAULTS);
+    }
+
+    /** Reads and validates a suite file with the given spec options (paths, memory budget). */
+    public static NightlySuite read(Path file, SpecOptions options) {
+        String label = AuditSpec.label(file);
+        return parse(AuditSpec.readText(file, label), label, file.toAbsolutePath().getParent(), options);
     }
 
     /** Parses suite text; relative paths resolve against {@code baseDir}. */
     public static NightlySuite parse(String text, String label, Path baseDir) {
+        return parse(text, label, baseDir, SpecOptions.DEFAULTS);
+    }
+
+    /** Parses suite text with the given spec options; relative paths resolve against {@code baseDir}. */
+    public static NightlySuite parse(String text, String label, Path baseDir, SpecOptions options) {
+        if (text == null) {
+            throw new SpecException(label, "", "no spec text (null); expected a JSON object (an audit spec with an optional \"nightly\" field)");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -77,7 +79,7 @@ public final class NightlySuite {
             throw new SpecException(label, "", "expected a JSON object (an audit spec with an optional \"nightly\" field)");
         }
         JsonNode nightly = ((ObjectNode) root).remove("nightly");
-        AuditSpec spec = AuditSpec.parse(root.toString(), label, baseDir);
+        AuditSpec spec = AuditSpec.parse(root.toString(), label, baseDir, options);
         List<String> rotating = new ArrayList<>();
         if (nightly == null) {
             spec.cases().forEach(c -> rotating.add(c.name()));

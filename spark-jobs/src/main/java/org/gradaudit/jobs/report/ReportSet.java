@@ -80,6 +80,7 @@ public final class ReportSet {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalStateException(dir + " exists and is not a directory; --out needs a directory");
         }
+        checkWritable(dir);
         if (overwrite) {
             return;
         }
@@ -91,6 +92,76 @@ public final class ReportSet {
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot inspect " + p, e);
+            }
+        }
+    }
+
+    /**
+     * Fails early (IllegalStateException naming {@code --out}) when files cannot be created in
+     * {@code dir}, or, when it does not exist yet, in its nearest existing ancestor: that one is not a
+     * directory, or a probe file cannot be created in it (read-only, no permission). Creates nothing
+     * that stays: the directory itself is made only when the outputs are written.
+     */
+    public static void checkWritable(Path dir) {
+        checkWritable(dir, dir);
+    }
+
+    /** As {@link #checkWritable(Path)}, probing {@code where} (e.g. the parent of {@code --out dir}). */
+    public static void checkWritable(Path dir, Path where) {
+        Path abs = where.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new IllegalStateException("--out " + dir + ": no part of the path exists");
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new IllegalStateException("--out " + dir + ": cannot create it, " + existing + " is not a directory");
+        }
+        try {
+            Path probe = Files.createTempFile(existing, ".gradaudit-write-probe.", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalStateException("--out " + dir + ": " + existing + " is not writable (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Test hook (system property {@value #FAULT_PROPERTY} = {@code fail:NAME} or {@code halt:NAME}):
+     * when the output NAME has been written to its temporary name, throw an IOException, or halt the
+     * JVM at once as a killed driver would (exit status 137), before anything is renamed.
+     */
+    public static final String FAULT_PROPERTY = "gradaudit.test.writeFault";
+
+    static void injectFault(String name) throws IOException {
+        String f = System.getProperty(FAULT_PROPERTY);
+        if (f == null) {
+            return;
+        }
+        if (f.equals("fail:" + name)) {
+            throw new IOException("injected failure after writing " + name + " (" + FAULT_PROPERTY + ")");
+        }
+        if (f.equals("halt:" + name)) {
+            System.err.println("gradaudit: " + FAULT_PROPERTY + ": halting the JVM after writing " + name);
+            System.err.flush();
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    /** Deletes the hidden temporaries ({@code .NAME.XXXXXXXX.tmp|.old}) a killed run left in {@code dir}. */
+    static void deleteStale(Path dir, List<String> names) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                String f = p.getFileName().toString();
+                for (String n : names) {
+                    if (f.matches("\\." + java.util.regex.Pattern.quote(n) + "\\.[0-9a-f]{8}\\.(tmp|old)")) {
+                        deleteTree(p);
+                    }
+                }
             }
         }
     }
@@ -107,6 +178,7 @@ public final class ReportSet {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         try {
             Files.createDirectories(dir);
+            deleteStale(dir, names);
             for (Output o : outputs) {
                 Path tmp = dir.resolve("." + o.name() + "." + tag + ".tmp");
                 temps.add(tmp);
@@ -114,6 +186,7 @@ public final class ReportSet {
                 if (!Files.exists(tmp)) {
                     throw new IOException("writer of " + o.name() + " produced nothing");
                 }
+                injectFault(o.name());
             }
             for (int i = 0; i < outputs.size(); i++) {
                 Path target = dir.resolve(outputs.get(i).name());

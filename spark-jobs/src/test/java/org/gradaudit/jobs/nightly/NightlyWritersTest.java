@@ -27,6 +27,7 @@ class NightlyWritersTest {
         evil.setDefinition("sum(x) </code><img src=x onerror=alert(1)>");
         evil.setMessage("bad <b>gradient</b> & more\nsecond line");
         evil.setWorstInput("x<y");
+        evil.setInputs("x<iframe src=javascript:alert(1)> float64[3]");
         evil.setWorstIndex("[1]");
         HistoryRow known = row("2024-02-02", "r2", HistoryRow.FIXED, "known", "ERROR", null, 3);
         HistoryRow fine = row("2024-02-02", "r2", HistoryRow.ROTATING, "fine", "PASS", 1e-4, 3);
@@ -49,6 +50,8 @@ class NightlyWritersTest {
         assertFalse(html.contains("<script>"), "a case name must not become markup");
         assertFalse(html.contains("<img"), "a definition must not become markup");
         assertFalse(html.contains("<b>gradient"), "a message must not become markup");
+        assertFalse(html.contains("<iframe"), "input names must not become markup");
+        assertTrue(html.contains("x&lt;iframe src=javascript:alert(1)&gt; float64[3]"), html);
         assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"), html);
         assertTrue(html.contains("bad &lt;b&gt;gradient&lt;/b&gt; &amp; more"), html);
         assertTrue(html.contains("<code>gone&lt;&amp;&gt;</code>"), html);

@@ -313,8 +313,11 @@ public final class Main {
         throw new IllegalArgumentException("Spark configuration " + key + ": expected a positive integer, got '" + v + "'");
     }
 
-    /** Applies the spark-defaults style file named by {@link #DEFAULTS_PROPERTY}, lowest precedence. */
-    private static void applyDefaultsFile(SparkConf conf) {
+    /**
+     * Applies the spark-defaults style file named by {@link #DEFAULTS_PROPERTY}, lowest precedence
+     * (every command does this); an unreadable file is an IllegalArgumentException naming it.
+     */
+    public static void applyDefaultsFile(SparkConf conf) {
         String file = System.getProperty(DEFAULTS_PROPERTY);
         if (file == null || file.isBlank()) {
             return;

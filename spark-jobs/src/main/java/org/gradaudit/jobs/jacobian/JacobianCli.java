@@ -1,15 +1,10 @@
 package org.gradaudit.jobs.jacobian;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.gradaudit.jobs.audit.SpecOptions;
@@ -300,20 +295,12 @@ public final class JacobianCli {
         return b;
     }
 
-    /** Applies the spark-defaults style file named by the system property gradaudit.spark.defaults, lowest precedence. */
+    /** The audit's defaults file (see {@link org.gradaudit.jobs.Main#applyDefaultsFile}), as a usage error. */
     private static void applyDefaultsFile(SparkConf conf) {
-        String file = System.getProperty("gradaudit.spark.defaults");
-        if (file == null || file.isBlank()) {
-            return;
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Paths.get(file), StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new UsageException("gradaudit.spark.defaults=" + file + ": cannot read: " + e);
-        }
-        for (String k : p.stringPropertyNames()) {
-            conf.setIfMissing(k, p.getProperty(k).trim());
+        try {
+            org.gradaudit.jobs.Main.applyDefaultsFile(conf);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
     }
 }

@@ -1,11 +1,7 @@
 package org.gradaudit.jobs.nightly;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDate;
@@ -14,7 +10,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.gradaudit.jobs.audit.AuditJob;
@@ -290,20 +285,12 @@ public final class NightlyMain {
         return report.exitCode();
     }
 
-    /** The spark-defaults style file named by {@code gradaudit.spark.defaults}, lowest precedence (as the audit). */
+    /** The audit's defaults file (see {@link org.gradaudit.jobs.Main#applyDefaultsFile}), as a usage error. */
     private static void applyDefaultsFile(SparkConf conf) {
-        String file = System.getProperty("gradaudit.spark.defaults");
-        if (file == null || file.isBlank()) {
-            return;
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Paths.get(file), StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new NightlyUsageException("gradaudit.spark.defaults=" + file + ": cannot read: " + e);
-        }
-        for (String k : p.stringPropertyNames()) {
-            conf.setIfMissing(k, p.getProperty(k).trim());
+        try {
+            org.gradaudit.jobs.Main.applyDefaultsFile(conf);
+        } catch (IllegalArgumentException e) {
+            throw new NightlyUsageException(e.getMessage());
         }
     }
 }

@@ -145,15 +145,9 @@ public final class Main {
                 case "--chunk-size":
                 case "--jars":
                 case "--seed": {
-                    String v = inline;
-                    if (v == null) {
-                        if (i + 1 >= argv.length) {
-                            throw new UsageException(flag + ": missing value");
-                        }
-                        v = argv[++i];
-                    }
-                    if (v.isEmpty()) {
-                        throw new UsageException(flag + ": empty value");
+                    String v = flagValue(flag, inline, argv, i, UsageException::new);
+                    if (inline == null) {
+                        i++;
                     }
                     switch (flag) {
                         case "--out": a.out = Paths.get(v); break;
@@ -311,6 +305,26 @@ public final class Main {
             // reported below
         }
         throw new IllegalArgumentException("Spark configuration " + key + ": expected a positive integer, got '" + v + "'");
+    }
+
+    /**
+     * The value of {@code flag}: its {@code --flag=value} part, else the next argument (the caller
+     * skips it); a missing or empty value is an error made by {@code error}. Every command's
+     * parser uses this.
+     */
+    public static String flagValue(String flag, String inline, String[] argv, int i,
+            java.util.function.Function<String, ? extends RuntimeException> error) {
+        String v = inline;
+        if (v == null) {
+            if (i + 1 >= argv.length) {
+                throw error.apply(flag + ": missing value");
+            }
+            v = argv[i + 1];
+        }
+        if (v.isEmpty()) {
+            throw error.apply(flag + ": empty value");
+        }
+        return v;
     }
 
     /**

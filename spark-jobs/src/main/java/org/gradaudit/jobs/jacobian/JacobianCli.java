@@ -116,15 +116,9 @@ public final class JacobianCli {
                 case "--verify":
                 case "--master":
                 case "--parallelism": {
-                    String v = inline;
-                    if (v == null) {
-                        if (i + 1 >= argv.length) {
-                            throw new UsageException(flag + ": missing value");
-                        }
-                        v = argv[++i];
-                    }
-                    if (v.isEmpty()) {
-                        throw new UsageException(flag + ": empty value");
+                    String v = org.gradaudit.jobs.Main.flagValue(flag, inline, argv, i, UsageException::new);
+                    if (inline == null) {
+                        i++;
                     }
                     switch (flag) {
                         case "--out": a.out = Paths.get(v); break;

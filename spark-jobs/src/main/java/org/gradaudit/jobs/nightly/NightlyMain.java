@@ -106,15 +106,9 @@ public final class NightlyMain {
                 throw new NightlyUsageException(arg.startsWith("-") ? "unknown option '" + arg + "'"
                         : "unexpected argument '" + arg + "'; the suite is given with --suite FILE");
             }
-            String v = inline;
-            if (v == null) {
-                if (i + 1 >= argv.length) {
-                    throw new NightlyUsageException(flag + ": missing value");
-                }
-                v = argv[++i];
-            }
-            if (v.isEmpty()) {
-                throw new NightlyUsageException(flag + ": empty value");
+            String v = org.gradaudit.jobs.Main.flagValue(flag, inline, argv, i, NightlyUsageException::new);
+            if (inline == null) {
+                i++;
             }
             switch (flag) {
                 case "--suite": a.suite = Paths.get(v); break;

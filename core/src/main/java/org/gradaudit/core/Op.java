@@ -35,6 +35,20 @@ public abstract class Op implements Serializable {
     public abstract NDArray[] perform(NDArray[] inputs);
 
     /**
+     * Partial re-evaluation, for finite differences: the outputs when only some elements of the
+     * inputs differ from an earlier evaluation whose outputs were {@code previous}.
+     * {@code changed[i]} lists, ascending, the C-order positions of input {@code i} that may
+     * differ ({@code null}: input {@code i} is unchanged); shapes are those of the earlier
+     * evaluation. The result must have exactly the bits {@link #perform} would give. Returns
+     * {@code null} (the default) when the op has no cheaper way than {@link #perform}, and may
+     * return {@code null} when so much changed that {@link #perform} is cheaper. Must modify
+     * neither {@code inputs} nor {@code previous}.
+     */
+    public NDArray[] performChanged(NDArray[] inputs, int[][] changed, NDArray[] previous) {
+        return null;
+    }
+
+    /**
      * The gradient: given the gradients of the cost with respect to each output, the gradient with
      * respect to each input. Output gradients for outputs that do not reach the cost are
      * {@link DisconnectedType} placeholders.

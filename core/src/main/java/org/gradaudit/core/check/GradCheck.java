@@ -223,15 +223,15 @@ public final class GradCheck implements Serializable {
             runFast(b, p, args -> cost.run(withProjection(args, test))[0], g, test, lo, hi, support(coords));
             return b.build();
         }
-        // one full evaluation at the point, then each perturbation re-runs only what depends on
-        // the perturbed input (bit-identical to a full run)
+        // one full evaluation at the point, then each perturbation recomputes only what depends
+        // on the perturbed element (bit-identical to a full run)
         Program.Snapshot base = cost.evaluate(withProjection(p.baseArgs(), test));
         NDArray f0 = base.outputs()[0];
         Perturber.Scratch scratch = p.new Scratch();       // this unit's own copies: units may run concurrently
         Perturber.Shifted at = (i, d) -> {
             int k = p.argOf(i);
             try {
-                return cost.rerun(base, k, scratch.shifted(i, d).astype(points[k].dtype()))[0];
+                return cost.rerun(base, k, scratch.shifted(i, d).astype(points[k].dtype()), new int[] {i - offsets[k]})[0];
             } finally {
                 scratch.restore(i);
             }

@@ -202,7 +202,7 @@ public final class Program implements Serializable {
      */
     public NDArray[] run(NDArray... inputs) {
         NDArray[] slots = initialSlots(inputs);
-        execute(slots, null, true);
+        execute(slots, true);
         return outputsOf(slots);
     }
 
@@ -225,57 +225,136 @@ public final class Program implements Serializable {
     /** Runs the program and keeps every intermediate value, for partial re-evaluation. */
     public Snapshot evaluate(NDArray... inputs) {
         NDArray[] slots = initialSlots(inputs);
-        execute(slots, null, false);
+        execute(slots, false);
         return new Snapshot(this, slots);
     }
 
     /**
      * The outputs with input {@code input} replaced by {@code value} and every other input as in
-     * {@code base}: only the instructions that depend on that input run again, the rest is read
-     * from the snapshot. Bit-identical to a full {@link #run}, since every op is deterministic.
+     * {@code base}: only what depends on the elements of that input that differ from the
+     * snapshot's is computed again (see {@link #rerun(Snapshot, int, NDArray, int[])}).
+     * Bit-identical to a full {@link #run}.
      */
     public NDArray[] rerun(Snapshot base, int input, NDArray value) {
+        checkRerun(base, input, value);
+        return rerunChanged(base, input, value, differing(base.slots[input], value));
+    }
+
+    /**
+     * As {@link #rerun(Snapshot, int, NDArray)} when the caller knows which elements changed:
+     * {@code changed} lists, ascending, every C-order position of input {@code input} where
+     * {@code value} may differ from the snapshot's value (the other elements must be equal; they
+     * are not compared). Instructions none of whose inputs changed are skipped; an op with a
+     * partial rule ({@link Op#performChanged}, e.g. elementwise ops and products) recomputes only
+     * the outputs that read a changed element; any other op runs in full, and its outputs are
+     * compared with the snapshot's so that only the elements that really moved propagate. Every
+     * op is deterministic, so the result is bit-identical to a full {@link #run}.
+     */
+    public NDArray[] rerun(Snapshot base, int input, NDArray value, int[] changed) {
+        checkRerun(base, input, value);
+        if (changed == null) {
+            throw new IllegalArgumentException("changed positions of input " + input + " (" + slotNames[input]
+                    + ") are null");
+        }
+        for (int t = 0; t < changed.length; t++) {
+            if (changed[t] < 0 || changed[t] >= value.size() || (t > 0 && changed[t] <= changed[t - 1])) {
+                throw new IllegalArgumentException("changed positions of input " + input + " (" + slotNames[input]
+                        + ") must be ascending and in [0, " + value.size() + "); got " + changed[t] + " at index " + t);
+            }
+        }
+        return rerunChanged(base, input, value, changed.length == 0 ? null : changed.clone());
+    }
+
+    private void checkRerun(Snapshot base, int input, NDArray value) {
         if (base.program != this) {
             throw new IllegalArgumentException("the snapshot belongs to another program");
         }
         checkInput(input, value);
+        if (!Arrays.equals(value.shape(), base.slots[input].shape())) {
+            throw new IllegalArgumentException("input " + input + " (" + slotNames[input] + ") has shape "
+                    + Arrays.toString(value.shape()) + " but the snapshot's has "
+                    + Arrays.toString(base.slots[input].shape()) + "; re-evaluate with evaluate()");
+        }
+    }
+
+    /** Marks a slot whose shape changed: every element differs, no partial rule applies. */
+    private static final int[] EVERYTHING = new int[0];
+
+    private NDArray[] rerunChanged(Snapshot base, int input, NDArray value, int[] changed) {
+        if (changed == null) {
+            return outputsOf(base.slots);
+        }
         NDArray[] slots = base.slots.clone();
         slots[input] = value;
-        execute(slots, dependents(input), false);
+        int[][] delta = new int[slots.length][];        // per slot: the positions that differ; null = none
+        delta[input] = changed;
+        for (Instruction ins : code) {
+            int[][] ch = new int[ins.in.length][];
+            boolean any = false;
+            boolean everything = false;
+            NDArray[] args = new NDArray[ins.in.length];
+            for (int k = 0; k < ins.in.length; k++) {
+                ch[k] = delta[ins.in[k]];
+                any |= ch[k] != null;
+                everything |= ch[k] == EVERYTHING;
+                args[k] = slots[ins.in[k]];
+            }
+            if (!any) {
+                continue;                                 // same inputs: the snapshot's outputs stand
+            }
+            NDArray[] previous = new NDArray[ins.out.length];
+            for (int k = 0; k < ins.out.length; k++) {
+                previous[k] = base.slots[ins.out[k]];
+            }
+            NDArray[] res = everything ? null : ins.op.performChanged(args, ch, previous);
+            if (res != null) {
+                checkResults(ins, res, "performChanged");
+                for (int k = 0; k < res.length; k++) {
+                    if (!Arrays.equals(res[k].shape(), previous[k].shape())) {
+                        throw new OpContractError(ins.op, k, ins.op + ".performChanged returned for output " + k
+                                + " shape " + Arrays.toString(res[k].shape()) + " but the earlier value has shape "
+                                + Arrays.toString(previous[k].shape()));
+                    }
+                }
+            } else {
+                res = ins.op.perform(args);
+                checkResults(ins, res, "perform");
+            }
+            for (int k = 0; k < res.length; k++) {
+                slots[ins.out[k]] = res[k];
+                delta[ins.out[k]] = differing(previous[k], res[k]);
+            }
+        }
         return outputsOf(slots);
     }
 
-    /** Instructions that read, directly or through others, input {@code input}. */
-    private boolean[] dependents(int input) {
-        boolean[][] cache = dependentsCache;
-        if (cache == null) {
-            cache = new boolean[nInputs][];
-            dependentsCache = cache;
+    /** The positions where {@code now} differs from {@code before} bit for bit; null if none. */
+    private static int[] differing(NDArray before, NDArray now) {
+        if (before == now) {
+            return null;
         }
-        boolean[] mask = cache[input];
-        if (mask == null) {
-            boolean[] live = new boolean[slotTypes.length];
-            live[input] = true;
-            mask = new boolean[code.length];
-            for (int pc = 0; pc < code.length; pc++) {
-                for (int s : code[pc].in) {
-                    if (live[s]) {
-                        mask[pc] = true;
-                        break;
-                    }
-                }
-                if (mask[pc]) {
-                    for (int s : code[pc].out) {
-                        live[s] = true;
-                    }
-                }
+        if (!Arrays.equals(before.shape(), now.shape()) || before.dtype() != now.dtype()) {
+            return EVERYTHING;
+        }
+        double[] x = before.unsafeData();
+        double[] y = now.unsafeData();
+        int count = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (Double.doubleToRawLongBits(x[i]) != Double.doubleToRawLongBits(y[i])) {
+                count++;
             }
-            cache[input] = mask;
         }
-        return mask;
+        if (count == 0) {
+            return null;
+        }
+        int[] pos = new int[count];
+        for (int i = 0, t = 0; t < count; i++) {
+            if (Double.doubleToRawLongBits(x[i]) != Double.doubleToRawLongBits(y[i])) {
+                pos[t++] = i;
+            }
+        }
+        return pos;
     }
-
-    private transient volatile boolean[][] dependentsCache;
 
     private void checkInput(int i, NDArray value) {
         if (i < 0 || i >= nInputs) {
@@ -309,30 +388,18 @@ public final class Program implements Serializable {
         return slots;
     }
 
-    /** Runs the instructions (those in {@code only}, or all), checking what each op returns. */
-    private void execute(NDArray[] slots, boolean[] only, boolean free) {
+    /** Runs the instructions, checking what each op returns. */
+    private void execute(NDArray[] slots, boolean free) {
         int[] last = free ? lastUse() : null;
         for (int pc = 0; pc < code.length; pc++) {
-            if (only != null && !only[pc]) {
-                continue;
-            }
             Instruction ins = code[pc];
             NDArray[] args = new NDArray[ins.in.length];
             for (int k = 0; k < ins.in.length; k++) {
                 args[k] = slots[ins.in[k]];
             }
             NDArray[] res = ins.op.perform(args);
-            if (res == null || res.length != ins.out.length) {
-                throw new OpContractError(ins.op, -1, ins.op + ".perform returned " + (res == null ? "null"
-                        : res.length + " values") + "; " + ins.out.length + " outputs are expected");
-            }
+            checkResults(ins, res, "perform");
             for (int k = 0; k < res.length; k++) {
-                TensorType t = slotTypes[ins.out[k]];
-                String why = res[k] == null ? "null" : t.mismatch(res[k]);
-                if (why != null) {
-                    throw new OpContractError(ins.op, k, ins.op + ".perform returned for output " + k + " a value with "
-                            + why + " (declared type " + t + ")");
-                }
                 slots[ins.out[k]] = res[k];
             }
             if (free) {
@@ -341,6 +408,22 @@ public final class Program implements Serializable {
                         slots[s] = null;           // let dead intermediates be collected
                     }
                 }
+            }
+        }
+    }
+
+    /** What an op returned must match the instruction's outputs and their declared types. */
+    private void checkResults(Instruction ins, NDArray[] res, String method) {
+        if (res == null || res.length != ins.out.length) {
+            throw new OpContractError(ins.op, -1, ins.op + "." + method + " returned " + (res == null ? "null"
+                    : res.length + " values") + "; " + ins.out.length + " outputs are expected");
+        }
+        for (int k = 0; k < res.length; k++) {
+            TensorType t = slotTypes[ins.out[k]];
+            String why = res[k] == null ? "null" : t.mismatch(res[k]);
+            if (why != null) {
+                throw new OpContractError(ins.op, k, ins.op + "." + method + " returned for output " + k + " a value with "
+                        + why + " (declared type " + t + ")");
             }
         }
     }

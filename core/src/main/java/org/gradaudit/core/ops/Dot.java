@@ -84,6 +84,81 @@ public final class Dot extends Op {
         return new NDArray[] {NDArray.wrap(out, os, r)};
     }
 
+    /**
+     * Recomputes the rows of the product whose row of x changed and the columns whose column of y
+     * changed, by the same kernel on gathered operands: an element's order of accumulation depends
+     * only on k and on whether the product has one column, so the bits are {@link #perform}'s.
+     * A changed element of a vector operand moves every output (null: perform).
+     */
+    @Override
+    public NDArray[] performChanged(NDArray[] in, int[][] changed, NDArray[] previous) {
+        int[] xs = in[0].shape();
+        int[] ys = in[1].shape();
+        if ((xs.length == 1 && changed[0] != null) || (ys.length == 1 && changed[1] != null)) {
+            return null;
+        }
+        int k = xs[xs.length - 1];
+        int m = xs.length == 2 ? xs[0] : 1;
+        int n = ys.length == 2 ? ys[1] : 1;
+        int[] rows = changed[0] == null ? new int[0] : lines(changed[0], m, k, true);
+        int[] cols = changed[1] == null ? new int[0] : lines(changed[1], n, n, false);
+        if ((long) rows.length * n + (long) cols.length * m > (long) m * n / 2) {
+            return null;
+        }
+        DType out = DType.upcast(in[0].dtype(), in[1].dtype());
+        double[] a = in[0].unsafeData();
+        double[] b = in[1].unsafeData();
+        double[] c = previous[0].toDoubleArray();
+        if (rows.length > 0) {
+            double[] ar = new double[rows.length * k];
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(a, rows[r] * k, ar, r * k, k);
+            }
+            double[] cr = Blas.gemm(ar, b, rows.length, k, n);
+            for (int r = 0; r < rows.length; r++) {
+                for (int j = 0; j < n; j++) {
+                    c[rows[r] * n + j] = out.coerce(cr[r * n + j]);
+                }
+            }
+        }
+        if (cols.length > 0) {
+            int w = Math.max(cols.length, 2);           // n > 1 here; one column would take the inner-product order
+            double[] bc = new double[k * w];
+            for (int p = 0; p < k; p++) {
+                for (int t = 0; t < cols.length; t++) {
+                    bc[p * w + t] = b[p * n + cols[t]];
+                }
+            }
+            double[] cc = Blas.gemm(a, bc, m, k, w);
+            for (int i = 0; i < m; i++) {
+                for (int t = 0; t < cols.length; t++) {
+                    c[i * n + cols[t]] = out.coerce(cc[i * w + t]);
+                }
+            }
+        }
+        return new NDArray[] {NDArray.wrap(out, previous[0].shape(), c)};
+    }
+
+    /** The distinct rows ({@code pos / width}) or columns ({@code pos % width}) of changed positions, ascending. */
+    private static int[] lines(int[] positions, int count, int width, boolean rows) {
+        boolean[] hit = new boolean[count];
+        int distinct = 0;
+        for (int pos : positions) {
+            int line = rows ? pos / width : pos % width;
+            if (!hit[line]) {
+                hit[line] = true;
+                distinct++;
+            }
+        }
+        int[] r = new int[distinct];
+        for (int i = 0, t = 0; i < count; i++) {
+            if (hit[i]) {
+                r[t++] = i;
+            }
+        }
+        return r;
+    }
+
     @Override
     public List<Variable> lOp(List<Variable> inputs, List<Variable> outputs, List<Variable> outputGrads) {
         Variable x = inputs.get(0);

@@ -83,6 +83,17 @@ public final class Elemwise extends Op {
         return new NDArray[] {ElemwiseKernels.map(toString(), scalar, scalar.outputType(dtypes), inputs)};
     }
 
+    /** Recomputes only the outputs that read a changed element (at most a quarter of them). */
+    @Override
+    public NDArray[] performChanged(NDArray[] inputs, int[][] changed, NDArray[] previous) {
+        DType[] dtypes = new DType[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            dtypes[i] = inputs[i].dtype();
+        }
+        NDArray out = ElemwiseKernels.update(scalar, scalar.outputType(dtypes), inputs, changed, previous[0], 0.25);
+        return out == null ? null : new NDArray[] {out};
+    }
+
     @Override
     public boolean[][] connectionPattern(Apply node) {
         boolean[][] cp = new boolean[scalar.arity()][1];

@@ -50,6 +50,97 @@ public final class ElemwiseKernels {
         return NDArray.wrap(outType, outShape, out);
     }
 
+    /**
+     * {@link #map} again when only some input elements changed: the earlier result
+     * {@code previous} (same shapes) with every output that reads a changed element recomputed by
+     * the same kernel, one element per call, so the bits are those of {@link #map}.
+     * {@code changed[i]} lists the changed C-order positions of input {@code i} (null: none). Returns
+     * null when more than {@code maxFraction} of the outputs would be recomputed.
+     */
+    public static NDArray update(RowKernel kernel, DType outType, NDArray[] inputs, int[][] changed,
+            NDArray previous, double maxFraction) {
+        int[] outShape = previous.shape();
+        int nd = outShape.length;
+        int size = previous.size();
+        if (size == 0) {
+            return previous;
+        }
+        int[] outStrides = Broadcast.contiguousStrides(outShape);
+        long limit = (long) (size * maxFraction);
+        boolean[] mark = new boolean[size];
+        long bound = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            if (changed[i] == null) {
+                continue;
+            }
+            int[] s = inputs[i].shape();
+            int shift = nd - s.length;
+            int[] spreadAxes = new int[nd];            // output axes this input is broadcast along
+            int nSpread = 0;
+            long spread = 1;
+            for (int a = 0; a < nd; a++) {
+                if (a < shift || (s[a - shift] == 1 && outShape[a] != 1)) {
+                    spreadAxes[nSpread++] = a;
+                    spread *= outShape[a];
+                }
+            }
+            bound += changed[i].length * spread;
+            if (bound > limit) {
+                return null;
+            }
+            int[] inStrides = Broadcast.contiguousStrides(s);
+            int[] counter = new int[nSpread];
+            for (int idx : changed[i]) {
+                int base = 0;
+                for (int a = 0; a < s.length; a++) {
+                    if (s[a] != 1 || outShape[a + shift] == 1) {
+                        base += (idx / inStrides[a]) % s[a] * outStrides[a + shift];
+                    }
+                }
+                // every output position that reads this element: odometer over the spread axes
+                java.util.Arrays.fill(counter, 0);
+                int o = base;
+                for (long t = 0; t < spread; t++) {
+                    mark[o] = true;
+                    for (int b = nSpread - 1; b >= 0; b--) {
+                        int ax = spreadAxes[b];
+                        o += outStrides[ax];
+                        if (++counter[b] < outShape[ax]) {
+                            break;
+                        }
+                        o -= outStrides[ax] * outShape[ax];
+                        counter[b] = 0;
+                    }
+                }
+            }
+        }
+        int k = inputs.length;
+        double[][] data = new double[k][];
+        int[][] st = new int[k][];
+        for (int i = 0; i < k; i++) {
+            data[i] = inputs[i].unsafeData();
+            st[i] = Broadcast.strides(inputs[i].shape(), outShape);
+        }
+        double[] out = previous.toDoubleArray();
+        int[] off = new int[k];
+        int[] unit = new int[k];
+        for (int o = 0; o < size; o++) {
+            if (!mark[o]) {
+                continue;
+            }
+            java.util.Arrays.fill(off, 0);
+            for (int a = 0; a < nd; a++) {
+                int c = o / outStrides[a] % outShape[a];
+                for (int i = 0; i < k; i++) {
+                    off[i] += c * st[i][a];
+                }
+            }
+            kernel.row(data, off, unit, out, o, 1);
+            out[o] = outType.coerce(out[o]);
+        }
+        return NDArray.wrap(outType, outShape, out);
+    }
+
     private static void strided(RowKernel kernel, double[][] data, int[][] shapes, int[] outShape, double[] out) {
         int k = data.length;
         int nd = outShape.length;

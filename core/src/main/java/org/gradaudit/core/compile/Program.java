@@ -328,7 +328,11 @@ public final class Program implements Serializable {
         return outputsOf(slots);
     }
 
-    /** The positions where {@code now} differs from {@code before} bit for bit; null if none. */
+    /**
+     * The positions where {@code now} differs from {@code before} (NaNs of any payload are equal,
+     * -0.0 and 0.0 are not), by {@link Arrays#mismatch}, which skips equal runs with SIMD
+     * compares; null if none.
+     */
     private static int[] differing(NDArray before, NDArray now) {
         if (before == now) {
             return null;
@@ -338,22 +342,22 @@ public final class Program implements Serializable {
         }
         double[] x = before.unsafeData();
         double[] y = now.unsafeData();
+        int n = x.length;
+        int[] pos = new int[8];
         int count = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (Double.doubleToRawLongBits(x[i]) != Double.doubleToRawLongBits(y[i])) {
-                count++;
+        int i = Arrays.mismatch(x, y);
+        while (i >= 0) {
+            if (count == pos.length) {
+                pos = Arrays.copyOf(pos, 2 * count);
             }
-        }
-        if (count == 0) {
-            return null;
-        }
-        int[] pos = new int[count];
-        for (int i = 0, t = 0; t < count; i++) {
-            if (Double.doubleToRawLongBits(x[i]) != Double.doubleToRawLongBits(y[i])) {
-                pos[t++] = i;
+            pos[count++] = i;
+            if (++i == n) {
+                break;
             }
+            int d = Arrays.mismatch(x, i, n, y, i, n);
+            i = d < 0 ? -1 : i + d;
         }
-        return pos;
+        return count == 0 ? null : Arrays.copyOf(pos, count);
     }
 
     private void checkInput(int i, NDArray value) {

@@ -12,6 +12,7 @@ import org.gradaudit.core.T;
 import org.gradaudit.core.TensorType;
 import org.gradaudit.core.Variable;
 import org.gradaudit.core.tensor.Blas;
+import org.gradaudit.core.tensor.Gemm;
 
 /**
  * {@code dot(x, y)} for vectors and matrices: vector.vector is the inner product, matrix.vector and
@@ -85,9 +86,10 @@ public final class Dot extends Op {
     }
 
     /**
-     * Recomputes the rows of the product whose row of x changed and the columns whose column of y
-     * changed, by the same kernel on gathered operands: an element's order of accumulation depends
-     * only on k and on whether the product has one column, so the bits are {@link #perform}'s.
+     * Recomputes the rows of the product whose row of x changed (the same kernel on the gathered
+     * rows: an element's order of accumulation depends only on k and on whether the product has one
+     * column) and the columns whose column of y changed ({@link Gemm#columns}, in the same order),
+     * so the bits are {@link #perform}'s.
      * A changed element of a vector operand moves every output (null: perform).
      */
     @Override
@@ -121,18 +123,11 @@ public final class Dot extends Op {
                 }
             }
         }
-        if (cols.length > 0) {
-            int w = Math.max(cols.length, 2);           // n > 1 here; one column would take the inner-product order
-            double[] bc = new double[k * w];
-            for (int p = 0; p < k; p++) {
-                for (int t = 0; t < cols.length; t++) {
-                    bc[p * w + t] = b[p * n + cols[t]];
-                }
-            }
-            double[] cc = Blas.gemm(a, bc, m, k, w);
+        if (cols.length > 0) {                          // n > 1 here
+            Gemm.columns(a, b, c, m, k, n, cols);
             for (int i = 0; i < m; i++) {
-                for (int t = 0; t < cols.length; t++) {
-                    c[i * n + cols[t]] = out.coerce(cc[i * w + t]);
+                for (int j : cols) {
+                    c[i * n + j] = out.coerce(c[i * n + j]);
                 }
             }
         }

@@ -157,4 +157,60 @@ public final class Gemm {
             }
         }
     }
+
+    /**
+     * Columns {@code cols} of {@code C = A B} for a product of n > 1 columns, written into
+     * {@code c} (row-major m x n; the other columns are left alone), each element in the order of
+     * {@link #gemm}: fma in increasing p from 0. Eight rows at a time, so that eight independent
+     * chains hide the latency of the fused multiply-add.
+     */
+    public static void columns(double[] a, double[] b, double[] c, int m, int k, int n, int[] cols) {
+        if (n < 2) {
+            throw new IllegalArgumentException("a product of one column accumulates in the inner-product order");
+        }
+        double[] col = new double[k];
+        for (int j : cols) {
+            for (int p = 0; p < k; p++) {
+                col[p] = b[p * n + j];
+            }
+            int i = 0;
+            for (; i + 8 <= m; i += 8) {
+                int r = i * k;
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                double s4 = 0;
+                double s5 = 0;
+                double s6 = 0;
+                double s7 = 0;
+                for (int p = 0; p < k; p++) {
+                    double bp = col[p];
+                    s0 = Math.fma(a[r + p], bp, s0);
+                    s1 = Math.fma(a[r + k + p], bp, s1);
+                    s2 = Math.fma(a[r + 2 * k + p], bp, s2);
+                    s3 = Math.fma(a[r + 3 * k + p], bp, s3);
+                    s4 = Math.fma(a[r + 4 * k + p], bp, s4);
+                    s5 = Math.fma(a[r + 5 * k + p], bp, s5);
+                    s6 = Math.fma(a[r + 6 * k + p], bp, s6);
+                    s7 = Math.fma(a[r + 7 * k + p], bp, s7);
+                }
+                c[i * n + j] = s0;
+                c[(i + 1) * n + j] = s1;
+                c[(i + 2) * n + j] = s2;
+                c[(i + 3) * n + j] = s3;
+                c[(i + 4) * n + j] = s4;
+                c[(i + 5) * n + j] = s5;
+                c[(i + 6) * n + j] = s6;
+                c[(i + 7) * n + j] = s7;
+            }
+            for (; i < m; i++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma(a[i * k + p], col[p], s);
+                }
+                c[i * n + j] = s;
+            }
+        }
+    }
 }

@@ -21,6 +21,7 @@ import org.gradaudit.core.Variable;
 import org.gradaudit.core.ops.Dot;
 import org.gradaudit.core.ops.Elemwise;
 import org.gradaudit.core.ops.ScalarOp;
+import org.gradaudit.core.tensor.Gemm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -62,7 +63,7 @@ class PartialRerunTest {
         outs.addAll(Gradient.grad(loss, in));
         Program p = Function.compile(in, outs).program();
         SplittableRandom rnd = new SplittableRandom(7);
-        NDArray[] args = {random(rnd, dtype, 5, 7), random(rnd, dtype, 7, 20), random(rnd, dtype, 20),
+        NDArray[] args = {random(rnd, dtype, 11, 7), random(rnd, dtype, 7, 20), random(rnd, dtype, 20),
             random(rnd, dtype, 20, 3), random(rnd, dtype, 3)};
         Program.Snapshot base = p.evaluate(args);
         for (int k = 0; k < args.length; k++) {
@@ -144,6 +145,7 @@ class PartialRerunTest {
         Dot dot = new Dot();
         int[][][] shapes = {
             {{6, 5}, {5, 9}},      // matrix . matrix
+            {{19, 40}, {40, 9}},   // more rows than one block of Gemm.columns
             {{6, 1}, {1, 9}},      // k = 1: outer product
             {{6, 5}, {5, 1}},      // one column: the inner-product order
             {{6, 5}, {5}},         // matrix . vector
@@ -175,6 +177,30 @@ class PartialRerunTest {
         NDArray b = random(rnd, DType.FLOAT64, 5, 9);
         NDArray[] before = dot.perform(new NDArray[] {a, b});
         assertNull(dot.performChanged(new NDArray[] {a, b}, new int[][] {{0, 5, 10, 15}, null}, before));
+    }
+
+    @Test
+    void columnsOfAProductHaveTheProductsBits() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (int[] mkn : new int[][] {{1, 1, 2}, {8, 1, 3}, {17, 33, 2}, {9, 300, 21}, {16, 7, 40}}) {
+            int m = mkn[0];
+            int k = mkn[1];
+            int n = mkn[2];
+            double[] a = random(rnd, DType.FLOAT64, m, k).toDoubleArray();
+            double[] b = random(rnd, DType.FLOAT64, k, n).toDoubleArray();
+            double[] want = Gemm.gemm(a, b, m, k, n);
+            double[] got = new double[m * n];
+            int[] cols = {0, n - 1};
+            Gemm.columns(a, b, got, m, k, n, cols);
+            for (int i = 0; i < m; i++) {
+                for (int j : cols) {
+                    assertEquals(Double.doubleToRawLongBits(want[i * n + j]), Double.doubleToRawLongBits(got[i * n + j]),
+                            "m=" + m + " k=" + k + " n=" + n + " element (" + i + ", " + j + ")");
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Gemm.columns(new double[4], new double[4], new double[4], 4, 1, 1,
+                new int[] {0}));
     }
 
     @Test

@@ -171,8 +171,8 @@ public final class SideBySide {
         boolean metBest = true;
         int compared = 0;
         for (Figure f : fs) {
-            if (f == ref || (only != null && (only.equals("peers") ? f.method.equals("handWritten")
-                    : !f.method.equals(only)))) {
+            if (f == ref || f.method.startsWith("gradaudit") || (only != null && (only.equals("peers")
+                    ? f.method.equals("handWritten") : !f.method.equals(only)))) {
                 continue;
             }
             double r = ref.score / f.score;

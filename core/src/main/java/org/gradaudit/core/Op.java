@@ -49,6 +49,17 @@ public abstract class Op implements Serializable {
     }
 
     /**
+     * As {@link #perform}, writing output {@code k} into {@code buffers[k]} when that is non-null
+     * and of the output's size (a {@link org.gradaudit.core.compile.Program.Runner} hands back the
+     * arrays of the previous run, so that repeated runs allocate nothing). Every output's data must
+     * be its buffer or a new array, never an input's. Returns {@code null} (the default) when the
+     * op does not write into buffers; the caller then uses {@link #perform}.
+     */
+    public NDArray[] performInto(NDArray[] inputs, double[][] buffers) {
+        return null;
+    }
+
+    /**
      * The gradient: given the gradients of the cost with respect to each output, the gradient with
      * respect to each input. Output gradients for outputs that do not reach the cost are
      * {@link DisconnectedType} placeholders.

@@ -206,6 +206,60 @@ public final class Program implements Serializable {
         return outputsOf(slots);
     }
 
+    /**
+     * Repeated runs of this program that reuse their arrays: every op that can write into a
+     * buffer ({@link Op#performInto}: products, elementwise ops) writes into the array it produced
+     * for the same slot in the previous run, so a warm runner allocates next to nothing. The
+     * outputs of a run are valid until the next run of the same runner, which overwrites them.
+     * One thread at a time; a program may have any number of runners.
+     */
+    public Runner runner() {
+        return new Runner();
+    }
+
+    /** See {@link #runner()}. */
+    public final class Runner {
+        private final double[][] owned = new double[slotTypes.length][];   // arrays written by performInto last run
+
+        private Runner() {}
+
+        /** Runs the program (as {@link Program#run}); the outputs live until the next call. */
+        public NDArray[] run(NDArray... inputs) {
+            NDArray[] slots = initialSlots(inputs);
+            // an argument may be an output of the previous run: its array is not ours to overwrite
+            java.util.Set<double[]> given = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (NDArray in : inputs) {
+                given.add(in.unsafeData());
+            }
+            for (int s = 0; s < owned.length; s++) {
+                if (owned[s] != null && given.contains(owned[s])) {
+                    owned[s] = null;
+                }
+            }
+            for (Instruction ins : code) {
+                NDArray[] args = new NDArray[ins.in.length];
+                for (int k = 0; k < ins.in.length; k++) {
+                    args[k] = slots[ins.in[k]];
+                }
+                double[][] buffers = new double[ins.out.length][];
+                for (int k = 0; k < ins.out.length; k++) {
+                    buffers[k] = owned[ins.out[k]];
+                }
+                NDArray[] res = ins.op.performInto(args, buffers);
+                boolean into = res != null;
+                if (!into) {
+                    res = ins.op.perform(args);
+                }
+                checkResults(ins, res, into ? "performInto" : "perform");
+                for (int k = 0; k < res.length; k++) {
+                    slots[ins.out[k]] = res[k];
+                    owned[ins.out[k]] = into ? res[k].unsafeData() : null;
+                }
+            }
+            return outputsOf(slots);
+        }
+    }
+
     /** The values of every slot after a run: the base of {@link #rerun}. */
     public static final class Snapshot {
         private final Program program;

@@ -58,6 +58,11 @@ public final class Dot extends Op {
 
     @Override
     public NDArray[] perform(NDArray[] in) {
+        return performInto(in, new double[1][]);
+    }
+
+    @Override
+    public NDArray[] performInto(NDArray[] in, double[][] buffers) {
         NDArray x = in[0];
         NDArray y = in[1];
         DType out = DType.upcast(x.dtype(), y.dtype());
@@ -78,7 +83,8 @@ public final class Dot extends Op {
             r = new double[] {Blas.dotProduct(x.unsafeData(), y.unsafeData(), kx)};
             os = new int[0];
         } else {
-            r = Blas.gemm(x.unsafeData(), y.unsafeData(), m, kx, n);
+            r = buffers[0] != null && buffers[0].length == m * n ? buffers[0] : new double[m * n];
+            Gemm.gemm(x.unsafeData(), 0, y.unsafeData(), 0, r, 0, m, kx, n);
             os = xs.length == 2 && ys.length == 2 ? new int[] {m, n} : xs.length == 2 ? new int[] {m} : new int[] {n};
         }
         out.coerceAll(r);

@@ -76,21 +76,26 @@ public final class Elemwise extends Op {
 
     @Override
     public NDArray[] perform(NDArray[] inputs) {
+        return performInto(inputs, new double[1][]);
+    }
+
+    @Override
+    public NDArray[] performInto(NDArray[] inputs, double[][] buffers) {
+        return new NDArray[] {ElemwiseKernels.mapInto(toString(), scalar, outputType(inputs), buffers[0], inputs)};
+    }
+
+    private DType outputType(NDArray[] inputs) {
         DType[] dtypes = new DType[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             dtypes[i] = inputs[i].dtype();
         }
-        return new NDArray[] {ElemwiseKernels.map(toString(), scalar, scalar.outputType(dtypes), inputs)};
+        return scalar.outputType(dtypes);
     }
 
     /** Recomputes only the outputs that read a changed element (at most a quarter of them). */
     @Override
     public NDArray[] performChanged(NDArray[] inputs, int[][] changed, NDArray[] previous) {
-        DType[] dtypes = new DType[inputs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            dtypes[i] = inputs[i].dtype();
-        }
-        NDArray out = ElemwiseKernels.update(scalar, scalar.outputType(dtypes), inputs, changed, previous[0], 0.25);
+        NDArray out = ElemwiseKernels.update(scalar, outputType(inputs), inputs, changed, previous[0], 0.25);
         return out == null ? null : new NDArray[] {out};
     }
 

@@ -22,6 +22,11 @@ public final class ElemwiseKernels {
      * {@code outType}. Inputs are only read.
      */
     public static NDArray map(String opName, RowKernel kernel, DType outType, NDArray... inputs) {
+        return mapInto(opName, kernel, outType, null, inputs);
+    }
+
+    /** {@link #map} into {@code buffer} when it has the output's size (else into a new array). */
+    public static NDArray mapInto(String opName, RowKernel kernel, DType outType, double[] buffer, NDArray... inputs) {
         int k = inputs.length;
         int[][] shapes = new int[k][];
         double[][] data = new double[k][];
@@ -31,7 +36,7 @@ public final class ElemwiseKernels {
         }
         int[] outShape = Broadcast.shape(opName, shapes);
         int size = NDArray.sizeOf(outShape);
-        double[] out = new double[size];
+        double[] out = buffer != null && buffer.length == size ? buffer : new double[size];
         if (size > 0) {
             boolean flat = true;
             for (int[] s : shapes) {

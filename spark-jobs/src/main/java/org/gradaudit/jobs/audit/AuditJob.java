@@ -47,8 +47,9 @@ import scala.Tuple2;
  *
  * <p>The driver prepares each case's {@link GradCheck} (points, graph, projections, compiled cost
  * and gradient programs); a case that cannot be prepared is reported as ERROR. It then plans work
- * units (case x test x coordinate chunk), with the chunk size chosen from the measured cost of one
- * evaluation so that a unit takes about {@link Options#targetTaskMillis()}, broadcasts the checks
+ * units (case x test x coordinate chunk), with the chunk size chosen from the measured cost of a
+ * unit ({@link UnitCost}: fixed, plus per coordinate) so that a unit takes about
+ * {@link Options#targetTaskMillis()}, broadcasts the checks
  * once, runs the units on executors with a static function that captures only that broadcast,
  * merges the {@link UnitResult}s per (case, test) with {@code reduceByKey(UnitResult::merge)} and
  * judges each case with {@link GradCheck#outcome}. Merging does no float arithmetic and every unit
@@ -407,6 +408,9 @@ public final class AuditJob {
      * one unit does in about {@code targetTaskMillis} (full modes), one direction per unit (fast
      * mode). Every test gets at least one unit (an empty one when there is nothing to compare).
      */
+    /** The most partitions per core (Spark's default parallelism) a plan makes by itself. */
+    static final int MAX_TASKS_PER_CORE = 8;
+
     static Plan plan(List<Prepared> prepared, Options options, int defaultParallelism) {
         List<WorkUnit> units = new ArrayList<>();
         List<CasePlan> cases = new ArrayList<>();
@@ -421,27 +425,27 @@ public final class AuditJob {
             int[] coords = p.selection;
             int n = fast ? c.nCoordinates() : coords == null ? c.nCoordinates() : coords.length;
             List<String> warnings = new ArrayList<>(p.notes);
-            double perEval = Double.NaN;
+            UnitCost cost = null;
             Long budget = p.spec.check().timeBudgetMs();
             if (options.chunkSize() == null || budget != null) {
                 try {
-                    perEval = secondsPerEvaluation(c, coords);
+                    cost = UnitCost.measure(c, coords);
                 } catch (RuntimeException e) {
                     // The unit will fail the same way on an executor and report it; keep it to one unit per test.
                     LOG.debug("plan: case {}: measuring its cost failed ({}); one unit per test", p.spec.name(),
                             describe(e));
                 }
             }
-            if (budget != null && !Double.isNaN(perEval) && n > 0) {
-                double perCoordinate = perEval * (c.evaluationsPerUnit(1) - c.evaluationsPerUnit(0));
-                double all = c.nTests() * (perEval * c.evaluationsPerUnit(0) + n * perCoordinate);
+            if (budget != null && cost != null && n > 0) {
+                double all = c.nTests() * cost.seconds(n);
                 if (all * 1000 > budget) {
-                    double per = budget / 1000.0 / c.nTests() - perEval * c.evaluationsPerUnit(0);
-                    int cap = (int) Math.max(1, Math.min(n, Math.floor(per / perCoordinate)));
+                    double per = budget / 1000.0 / c.nTests() - cost.fixed;
+                    int cap = (int) Math.max(1, Math.min(n, Math.floor(per / cost.perCoordinate)));
                     if (cap < n) {
                         warnings.add(String.format(Locale.ROOT, "time budget %d ms: checked %d of %d %s per test"
-                                + " (all would take about %.0f ms at the measured %.1f us per evaluation)", budget, cap, n,
-                                fast ? "directions" : "elements", all * 1000, perEval * 1e6));
+                                + " (all would take about %.0f ms at the measured %.1f us per %s)", budget, cap, n,
+                                fast ? "directions" : "elements", all * 1000, cost.perCoordinate * 1e6,
+                                fast ? "direction" : "element"));
                         if (!fast) {
                             coords = Selection.cap(coords, c.nCoordinates(), cap, c.seed(), p.spec.name());
                         }
@@ -454,12 +458,10 @@ public final class AuditJob {
                 chunk = Math.max(1, Math.min(options.chunkSize(), Math.max(n, 1)));
             } else if (fast) {
                 chunk = 1;
-            } else if (Double.isNaN(perEval)) {
+            } else if (cost == null) {
                 chunk = Math.max(n, 1);
             } else {
-                double perCoordinate = perEval * (c.evaluationsPerUnit(1) - c.evaluationsPerUnit(0));
-                double fit = (options.targetTaskMillis() / 1000.0 - 2 * perEval) / perCoordinate;
-                chunk = (int) Math.max(1, Math.min(Math.max(n, 1), Math.floor(fit)));
+                chunk = cost.chunk(options.targetTaskMillis() / 1000.0, n);
             }
             int perTest = 0;
             for (int t = 0; t < c.nTests(); t++) {
@@ -472,23 +474,31 @@ public final class AuditJob {
                 } while (lo < n);
             }
             double est = Double.NaN;
-            if (!Double.isNaN(perEval)) {
+            if (cost != null) {
                 long unitsPerTest = perTest / c.nTests();
-                est = perEval * c.nTests() * (c.evaluationsPerUnit(n) + (unitsPerTest - 1) * c.evaluationsPerUnit(0));
+                est = c.nTests() * (unitsPerTest * cost.fixed + n * cost.perCoordinate);
                 totalSeconds += est;
             }
             cases.add(new CasePlan(p.spec.name(), k, coords, n, chunk, perTest, est, warnings));
             k++;
         }
-        int partitions;
-        if (options.parallelism() != null) {
-            partitions = options.parallelism();
-        } else {
-            long byWork = (long) Math.ceil(totalSeconds / (options.targetTaskMillis() / 1000.0));
-            partitions = (int) Math.max(defaultParallelism, Math.min(byWork, units.size()));
-        }
+        int partitions = options.parallelism() != null ? options.parallelism()
+                : partitions(totalSeconds, options.targetTaskMillis(), units.size(), defaultParallelism);
         partitions = Math.max(1, Math.min(partitions, Math.max(units.size(), 1)));
         return new Plan(units, partitions, cases, totalSeconds);
+    }
+
+    /**
+     * Partitions for {@code units} units of {@code totalSeconds} estimated work: one per
+     * {@code targetMillis} of work, at least one per core (Spark's default parallelism), at most
+     * {@link #MAX_TASKS_PER_CORE} per core (Spark's cost is per task, and a cold driver
+     * overestimates the work: it measures units before the JIT has compiled their code), at most
+     * one per unit.
+     */
+    static int partitions(double totalSeconds, long targetMillis, int units, int defaultParallelism) {
+        long byWork = (long) Math.ceil(totalSeconds / (targetMillis / 1000.0));
+        long cap = (long) MAX_TASKS_PER_CORE * defaultParallelism;
+        return (int) Math.max(1, Math.min(Math.max(defaultParallelism, Math.min(byWork, cap)), units));
     }
 
     /** Prints the plan (one line per case and a total) before the run, and logs it. */
@@ -510,29 +520,81 @@ public final class AuditJob {
         }
     }
 
-    /** The measured cost of one cost evaluation of a check, from a few coordinates of test 0. */
-    static double secondsPerEvaluation(GradCheck c) {
-        return secondsPerEvaluation(c, null);
-    }
+    /**
+     * The measured cost of a unit of a check: a fixed part (the analytic gradient and the
+     * evaluation at the point, paid once per unit) and a part per coordinate (per perturbed element,
+     * or per direction in fast mode). A perturbed element costs far less than the evaluation at the
+     * point when partial re-evaluation recomputes only what it moves, so the two are measured
+     * apart: a unit of one coordinate and a unit of up to 32 coordinates spread over the selection
+     * (elements of different inputs can cost very differently).
+     */
+    static final class UnitCost {
+        static final int SAMPLE = 32;
+        final double fixed;
+        final double perCoordinate;
 
-    static double secondsPerEvaluation(GradCheck c, int[] coords) {
-        int m = Math.min(c.mode() == CheckMode.FAST || coords == null ? c.nCoordinates() : coords.length, 4);
-        long evals = c.evaluationsPerUnit(m);
-        long t0 = System.nanoTime();
-        c.run(0, coords, 0, m);
-        long first = System.nanoTime() - t0;
-        if (first > 30_000_000L) {
-            return first / 1e9 / evals;
+        UnitCost(double fixed, double perCoordinate) {
+            this.fixed = fixed;
+            this.perCoordinate = perCoordinate;
         }
-        int reps = 0;
-        long start = System.nanoTime();
-        long elapsed;
-        do {                                   // cheap cases: repeat past the first (cold) call
+
+        /** Seconds of one unit of {@code n} coordinates. */
+        double seconds(long n) {
+            return fixed + n * perCoordinate;
+        }
+
+        /**
+         * Coordinates per unit so that a unit takes about {@code target} seconds, and at least so
+         * many that the fixed part is no more than half of the unit; at most {@code n}.
+         */
+        int chunk(double target, int n) {
+            double fit = Math.max((target - fixed) / perCoordinate, fixed / perCoordinate);
+            return (int) Math.max(1, Math.min(Math.max(n, 1), Math.floor(fit)));
+        }
+
+        static UnitCost measure(GradCheck c, int[] coords) {
+            boolean fast = c.mode() == CheckMode.FAST;
+            int n = fast || coords == null ? c.nCoordinates() : coords.length;
+            int m = Math.min(n, SAMPLE);
+            if (m == 0) {
+                return new UnitCost(0, 0);
+            }
+            int[] spread = null;                  // full modes: m coordinates evenly spaced over the selection
+            if (!fast) {
+                spread = new int[m];
+                for (int i = 0; i < m; i++) {
+                    int j = (int) ((long) i * n / m);
+                    spread[i] = coords == null ? j : coords[j];
+                }
+            }
+            // a first unit compiles the code paths (its time is kept only for expensive cases); then
+            // the best of alternating timings, which a busy machine can only lengthen
+            long t0 = System.nanoTime();
+            c.run(0, spread, 0, m);
+            double cold = (System.nanoTime() - t0) / 1e9;
+            double one = Double.POSITIVE_INFINITY;
+            double many = cold > 0.2 ? cold : Double.POSITIVE_INFINITY;
+            long start = System.nanoTime();
+            int reps = 0;
+            do {
+                one = Math.min(one, secondsOf(c, spread, 1));
+                if (cold <= 0.2) {
+                    many = Math.min(many, secondsOf(c, spread, m));
+                }
+                reps++;
+            } while (cold <= 0.2 && System.nanoTime() - start < 150_000_000L && reps < 100);
+            if (m == 1) {
+                return new UnitCost(0, one);
+            }
+            double per = Math.max((many - one) / (m - 1), many / m * 1e-3);
+            return new UnitCost(Math.max(0, one - per), per);
+        }
+
+        private static double secondsOf(GradCheck c, int[] coords, int m) {
+            long t0 = System.nanoTime();
             c.run(0, coords, 0, m);
-            reps++;
-            elapsed = System.nanoTime() - start;
-        } while (elapsed < 20_000_000L && reps < 200);
-        return elapsed / 1e9 / ((double) reps * evals);
+            return (System.nanoTime() - t0) / 1e9;
+        }
     }
 
     static long key(int check, int test) {

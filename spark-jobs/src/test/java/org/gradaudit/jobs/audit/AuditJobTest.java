@@ -182,6 +182,22 @@ class AuditJobTest {
     }
 
     @Test
+    void unitsAreSizedFromAFixedAndAPerCoordinateCost() {
+        AuditJob.UnitCost cost = new AuditJob.UnitCost(0.1, 0.001);
+        assertEquals(400, cost.chunk(0.5, 10_000), "(0.5 s - 0.1 s fixed) / 1 ms per coordinate");
+        assertEquals(50, cost.chunk(0.5, 50), "never more than the coordinates");
+        AuditJob.UnitCost heavy = new AuditJob.UnitCost(1.0, 0.01);
+        assertEquals(100, heavy.chunk(0.5, 10_000), "a fixed part above the target: at least as much work per coordinate");
+        assertEquals(1.5, heavy.seconds(50), 1e-12);
+        // one partition per 0.5 s of work, between one and MAX_TASKS_PER_CORE per core, at most one per unit
+        assertEquals(6, AuditJob.partitions(3.0, 500, 1000, 2));
+        assertEquals(2, AuditJob.partitions(0.1, 500, 1000, 2));
+        assertEquals(2 * AuditJob.MAX_TASKS_PER_CORE, AuditJob.partitions(300, 500, 1000, 2));
+        assertEquals(5, AuditJob.partitions(300, 500, 5, 2));
+        assertEquals(1, AuditJob.partitions(0, 500, 0, 2));
+    }
+
+    @Test
     void reportIsWrittenAtomicallyAndNotOverwrittenUnlessAsked(@TempDir Path dir) throws IOException {
         Path file = JsonReportWriter.write(mixedLocal, dir, false);
         assertEquals(dir.resolve("report.json"), file);

@@ -50,6 +50,21 @@ public final class GradCheck implements Serializable {
     private final long seed;
     private final int[] offsets;
     private transient Perturber perturber;
+    private transient volatile AtPoint[] atPoint;      // per test, computed once per JVM (see atPoint)
+
+    /** What every unit of a test starts from: the analytic gradients and the evaluation at the point. */
+    private static final class AtPoint {
+        final NDArray[] gradients;
+        final Program.Snapshot base;                   // null: too big to keep, or fast mode
+
+        AtPoint(NDArray[] gradients, Program.Snapshot base) {
+            this.gradients = gradients;
+            this.base = base;
+        }
+    }
+
+    /** Snapshots of the evaluation at the point above this many bytes are not kept between units. */
+    static final long MAX_KEPT_SNAPSHOT_BYTES = 64L << 20;
 
     private GradCheck(String caseName, long caseKey, Program cost, Program grads, NDArray[] points,
             String[] inputNames, NDArray[] projections, DType working, double eps, double absTol, double relTol,
@@ -191,7 +206,44 @@ public final class GradCheck implements Serializable {
 
     /** The analytic gradients at the point for one test (one array per input). */
     public NDArray[] analytic(int test) {
-        return grads.run(withProjection(points, test));
+        return atPoint(test).gradients.clone();
+    }
+
+    /**
+     * The analytic gradients and (full modes) the evaluation at the point of test {@code test},
+     * computed by the first unit of that test in this JVM and kept for the next ones (every unit
+     * would compute the same values): units can then be small without each paying for the
+     * gradient. Snapshots above {@link #MAX_KEPT_SNAPSHOT_BYTES} are not kept.
+     */
+    private AtPoint atPoint(int test) {
+        AtPoint[] all = atPoint;
+        if (all == null) {
+            synchronized (this) {
+                if (atPoint == null) {
+                    atPoint = new AtPoint[projections.length];
+                }
+                all = atPoint;
+            }
+        }
+        AtPoint a = all[test];
+        if (a == null) {
+            synchronized (this) {
+                a = all[test];
+                if (a == null) {
+                    NDArray[] g = grads.run(withProjection(points, test));
+                    Program.Snapshot base = null;
+                    if (mode != CheckMode.FAST) {
+                        base = cost.evaluate(withProjection(perturber().baseArgs(), test));
+                        if (base.bytes() > MAX_KEPT_SNAPSHOT_BYTES) {
+                            base = null;
+                        }
+                    }
+                    a = new AtPoint(g, base);
+                    all[test] = a;
+                }
+            }
+        }
+        return a;
     }
 
     /** Compares coordinates {@code [lo, hi)} of test {@code test}. */
@@ -225,7 +277,8 @@ public final class GradCheck implements Serializable {
         }
         // one full evaluation at the point, then each perturbation recomputes only what depends
         // on the perturbed element (bit-identical to a full run)
-        Program.Snapshot base = cost.evaluate(withProjection(p.baseArgs(), test));
+        Program.Snapshot kept = atPoint(test).base;
+        Program.Snapshot base = kept != null ? kept : cost.evaluate(withProjection(p.baseArgs(), test));
         NDArray f0 = base.outputs()[0];
         Perturber.Scratch scratch = p.new Scratch();       // this unit's own copies: units may run concurrently
         Perturber.Shifted at = (i, d) -> {

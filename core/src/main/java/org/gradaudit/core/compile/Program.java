@@ -274,6 +274,18 @@ public final class Program implements Serializable {
         public NDArray[] outputs() {
             return program.outputsOf(slots);
         }
+
+        /** The bytes of the values held (each array counted once). */
+        public long bytes() {
+            java.util.Set<double[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            long b = 0;
+            for (NDArray v : slots) {
+                if (v != null && seen.add(v.unsafeData())) {
+                    b += 8L * v.size();
+                }
+            }
+            return b;
+        }
     }
 
     /** Runs the program and keeps every intermediate value, for partial re-evaluation. */

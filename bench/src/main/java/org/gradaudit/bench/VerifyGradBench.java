@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code verifyGradPerElement}: verifyGrad's full (Theano) mode, the real unit code
  *       ({@link GradCheck#run}) over {@value #UNIT} consecutive coordinates of the perturbed input,
  *       per coordinate (the unit's analytic gradient and base evaluation amortized over them);
- *   <li>{@code rerun}: {@link Program#rerun} of the check's cost program with one element of
- *       that input moved (what the unit does per coordinate), against {@code naiveRun}:
+ *   <li>{@code rerun}: {@link Program.Reruns#rerun} of the check's cost program with one element
+ *       of that input moved (what the unit does per coordinate), against {@code naiveRun}:
  *       {@link Program#run} of the same program on the same arguments.
  * </ul>
  *
@@ -60,6 +60,7 @@ public class VerifyGradBench {
     private int lo;
     private Program cost;
     private Program.Snapshot base;
+    private Program.Reruns reruns;
     private NDArray[] costArgs;
     private int k;
     private NDArray perturbed;
@@ -93,12 +94,13 @@ public class VerifyGradBench {
         cost = Function.compile(costIn, T.sum(T.mul(r, fn.apply(vars)))).program();
         costArgs = new NDArray[] {params[0], params[1], params[2], params[3], NDArray.scalar(DType.FLOAT64, 1.234)};
         base = cost.evaluate(costArgs);
+        reruns = cost.reruns(base);
         double[] p = params[k].toDoubleArray();
         p[17] += 1e-7;
         perturbed = NDArray.wrap(DType.FLOAT64, params[k].shape(), p);
         NDArray[] naiveArgs = costArgs.clone();
         naiveArgs[k] = perturbed;
-        if (cost.rerun(base, k, perturbed, MOVED)[0].item() != cost.run(naiveArgs)[0].item()) {
+        if (cost.reruns(base).rerun(k, perturbed, MOVED)[0].item() != cost.run(naiveArgs)[0].item()) {
             throw new IllegalStateException("rerun differs from run");
         }
         costArgs = naiveArgs;
@@ -117,7 +119,7 @@ public class VerifyGradBench {
 
     @Benchmark
     public NDArray[] rerun() {
-        return cost.rerun(base, k, perturbed, MOVED);
+        return reruns.rerun(k, perturbed, MOVED);
     }
 
     @Benchmark

@@ -35,16 +35,17 @@ public abstract class Op implements Serializable {
     public abstract NDArray[] perform(NDArray[] inputs);
 
     /**
-     * Partial re-evaluation, for finite differences: the outputs when only some elements of the
-     * inputs differ from an earlier evaluation whose outputs were {@code previous}.
-     * {@code changed[i]} lists, ascending, the C-order positions of input {@code i} that may
-     * differ ({@code null}: input {@code i} is unchanged); shapes are those of the earlier
-     * evaluation. The result must have exactly the bits {@link #perform} would give. Returns
-     * {@code null} (the default) when the op has no cheaper way than {@link #perform}, and may
-     * return {@code null} when so much changed that {@link #perform} is cheaper. Must modify
-     * neither {@code inputs} nor {@code previous}.
+     * Partial re-evaluation in place, for finite differences: only some elements of the inputs
+     * differ from an earlier evaluation, and {@code out[k]} holds that evaluation's output
+     * {@code k} (shapes are the earlier ones). {@code changed[i]} lists, ascending, the C-order
+     * positions of input {@code i} that may differ ({@code null}: input {@code i} is unchanged).
+     * Recomputes the output elements that read a changed element, writes them into {@code out},
+     * and returns, per output, the positions written (ascending). The written values must have
+     * exactly the bits {@link #perform} would give. Returns {@code null}, having written nothing,
+     * when the op has no such rule (the default) or so much changed that {@link #perform} is
+     * cheaper. Must not modify {@code inputs}.
      */
-    public NDArray[] performChanged(NDArray[] inputs, int[][] changed, NDArray[] previous) {
+    public int[][] updateChanged(NDArray[] inputs, int[][] changed, double[][] out) {
         return null;
     }
 

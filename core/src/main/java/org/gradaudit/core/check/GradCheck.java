@@ -279,12 +279,13 @@ public final class GradCheck implements Serializable {
         // on the perturbed element (bit-identical to a full run)
         Program.Snapshot kept = atPoint(test).base;
         Program.Snapshot base = kept != null ? kept : cost.evaluate(withProjection(p.baseArgs(), test));
+        Program.Reruns reruns = cost.reruns(base);          // this unit's working copies
         NDArray f0 = base.outputs()[0];
         Perturber.Scratch scratch = p.new Scratch();       // this unit's own copies: units may run concurrently
         Perturber.Shifted at = (i, d) -> {
             int k = p.argOf(i);
             try {
-                return cost.rerun(base, k, scratch.shifted(i, d).astype(points[k].dtype()), new int[] {i - offsets[k]})[0];
+                return reruns.rerun(k, scratch.shifted(i, d).astype(points[k].dtype()), new int[] {i - offsets[k]})[0];
             } finally {
                 scratch.restore(i);
             }

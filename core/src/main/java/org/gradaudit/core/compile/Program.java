@@ -298,37 +298,152 @@ public final class Program implements Serializable {
     /**
      * The outputs with input {@code input} replaced by {@code value} and every other input as in
      * {@code base}: only what depends on the elements of that input that differ from the
-     * snapshot's is computed again (see {@link #rerun(Snapshot, int, NDArray, int[])}).
-     * Bit-identical to a full {@link #run}.
+     * snapshot's is computed again (see {@link Reruns#rerun}). Bit-identical to a full
+     * {@link #run}.
      */
     public NDArray[] rerun(Snapshot base, int input, NDArray value) {
         checkRerun(base, input, value);
-        return rerunChanged(base, input, value, differing(base.slots[input], value));
+        int[] changed = differing(base.slots[input], value);
+        return changed == null ? outputsOf(base.slots) : reruns(base).rerun(input, value, changed);
+    }
+
+    /** {@link Reruns#rerun} with a workspace of its own (repeated reruns should share one: {@link #reruns}). */
+    public NDArray[] rerun(Snapshot base, int input, NDArray value, int[] changed) {
+        return reruns(base).rerun(input, value, changed);
+    }
+
+    /** A workspace for partial re-evaluations from {@code base}; see {@link Reruns}. */
+    public Reruns reruns(Snapshot base) {
+        if (base.program != this) {
+            throw new IllegalArgumentException("the snapshot belongs to another program");
+        }
+        return new Reruns(base);
     }
 
     /**
-     * As {@link #rerun(Snapshot, int, NDArray)} when the caller knows which elements changed:
-     * {@code changed} lists, ascending, every C-order position of input {@code input} where
-     * {@code value} may differ from the snapshot's value (the other elements must be equal; they
-     * are not compared). Instructions none of whose inputs changed are skipped; an op with a
-     * partial rule ({@link Op#performChanged}, e.g. elementwise ops and products) recomputes only
-     * the outputs that read a changed element; any other op runs in full, and its outputs are
-     * compared with the snapshot's so that only the elements that really moved propagate. Every
-     * op is deterministic, so the result is bit-identical to a full {@link #run}.
+     * Partial re-evaluations from one snapshot. Instructions none of whose inputs moved are
+     * skipped. An op with a partial rule ({@link Op#updateChanged}: elementwise ops, products)
+     * recomputes, in a working copy of its output, only the elements that read a moved element;
+     * the copies are kept between reruns and the snapshot's values are put back after each, so a
+     * rerun costs what the moved elements reach, not the size of the values. Any other op runs in
+     * full and its outputs are compared with the snapshot's, so that only the elements that
+     * really moved propagate. Every op is deterministic, so the results are bit-identical to a full
+     * {@link #run}. One thread at a time (a unit of a gradient check holds one).
      */
-    public NDArray[] rerun(Snapshot base, int input, NDArray value, int[] changed) {
-        checkRerun(base, input, value);
-        if (changed == null) {
-            throw new IllegalArgumentException("changed positions of input " + input + " (" + slotNames[input]
-                    + ") are null");
+    public final class Reruns {
+        private final Snapshot base;
+        private final double[][] work = new double[slotTypes.length][];
+
+        private Reruns(Snapshot base) {
+            this.base = base;
         }
-        for (int t = 0; t < changed.length; t++) {
-            if (changed[t] < 0 || changed[t] >= value.size() || (t > 0 && changed[t] <= changed[t - 1])) {
+
+        /**
+         * The outputs with input {@code input} replaced by {@code value}, which differs from the
+         * snapshot's value at most at the positions {@code changed} (ascending, C order; the other
+         * elements must be equal: they are not compared).
+         */
+        public NDArray[] rerun(int input, NDArray value, int[] changed) {
+            checkRerun(base, input, value);
+            if (changed == null) {
                 throw new IllegalArgumentException("changed positions of input " + input + " (" + slotNames[input]
-                        + ") must be ascending and in [0, " + value.size() + "); got " + changed[t] + " at index " + t);
+                        + ") are null");
+            }
+            for (int t = 0; t < changed.length; t++) {
+                if (changed[t] < 0 || changed[t] >= value.size() || (t > 0 && changed[t] <= changed[t - 1])) {
+                    throw new IllegalArgumentException("changed positions of input " + input + " (" + slotNames[input]
+                            + ") must be ascending and in [0, " + value.size() + "); got " + changed[t] + " at index " + t);
+                }
+            }
+            if (changed.length == 0) {
+                return outputsOf(base.slots);
+            }
+            int[][] written = new int[slotTypes.length][];      // per slot: positions of work[s] to restore
+            try {
+                return run(input, value, changed.clone(), written);
+            } finally {
+                for (int s = 0; s < written.length; s++) {
+                    if (written[s] != null) {
+                        double[] from = base.slots[s].unsafeData();
+                        for (int p : written[s]) {
+                            work[s][p] = from[p];
+                        }
+                    }
+                }
             }
         }
-        return rerunChanged(base, input, value, changed.length == 0 ? null : changed.clone());
+
+        private NDArray[] run(int input, NDArray value, int[] changed, int[][] written) {
+            NDArray[] slots = base.slots.clone();
+            slots[input] = value;
+            int[][] delta = new int[slots.length][];        // per slot: the positions that differ; null = none
+            delta[input] = changed;
+            for (Instruction ins : code) {
+                int[][] ch = new int[ins.in.length][];
+                boolean any = false;
+                boolean everything = false;
+                NDArray[] args = new NDArray[ins.in.length];
+                for (int k = 0; k < ins.in.length; k++) {
+                    ch[k] = delta[ins.in[k]];
+                    any |= ch[k] != null;
+                    everything |= ch[k] == EVERYTHING;
+                    args[k] = slots[ins.in[k]];
+                }
+                if (!any) {
+                    continue;                                 // same inputs: the snapshot's outputs stand
+                }
+                int[][] pos = null;
+                double[][] outs = new double[ins.out.length][];
+                if (!everything) {
+                    for (int k = 0; k < outs.length; k++) {
+                        outs[k] = work(ins.out[k]);
+                    }
+                    pos = ins.op.updateChanged(args, ch, outs);
+                }
+                if (pos != null) {
+                    if (pos.length != ins.out.length) {
+                        throw new OpContractError(ins.op, -1, ins.op + ".updateChanged returned " + pos.length
+                                + " position lists; " + ins.out.length + " outputs are expected");
+                    }
+                    for (int k = 0; k < pos.length; k++) {
+                        int s = ins.out[k];
+                        NDArray before = base.slots[s];
+                        written[s] = pos[k];
+                        slots[s] = NDArray.wrap(before.dtype(), before.shape(), outs[k]);
+                        delta[s] = moved(before.unsafeData(), outs[k], pos[k]);
+                    }
+                } else {
+                    NDArray[] res = ins.op.perform(args);
+                    checkResults(ins, res, "perform");
+                    for (int k = 0; k < res.length; k++) {
+                        slots[ins.out[k]] = res[k];
+                        delta[ins.out[k]] = differing(base.slots[ins.out[k]], res[k]);
+                    }
+                }
+            }
+            // outputs held in working copies, or in views of them (an op may return its input), are
+            // copied: the copies are restored after this rerun
+            java.util.Set<double[]> working = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (int s = 0; s < written.length; s++) {
+                if (written[s] != null) {
+                    working.add(work[s]);
+                }
+            }
+            NDArray[] out = outputsOf(slots);
+            for (int k = 0; k < out.length; k++) {
+                if (working.contains(out[k].unsafeData())) {
+                    out[k] = NDArray.wrap(out[k].dtype(), out[k].shape(), out[k].toDoubleArray());
+                }
+            }
+            return out;
+        }
+
+        private double[] work(int slot) {
+            if (work[slot] == null) {
+                work[slot] = base.slots[slot].toDoubleArray();
+            }
+            return work[slot];
+        }
     }
 
     private void checkRerun(Snapshot base, int input, NDArray value) {
@@ -346,52 +461,16 @@ public final class Program implements Serializable {
     /** Marks a slot whose shape changed: every element differs, no partial rule applies. */
     private static final int[] EVERYTHING = new int[0];
 
-    private NDArray[] rerunChanged(Snapshot base, int input, NDArray value, int[] changed) {
-        if (changed == null) {
-            return outputsOf(base.slots);
-        }
-        NDArray[] slots = base.slots.clone();
-        slots[input] = value;
-        int[][] delta = new int[slots.length][];        // per slot: the positions that differ; null = none
-        delta[input] = changed;
-        for (Instruction ins : code) {
-            int[][] ch = new int[ins.in.length][];
-            boolean any = false;
-            boolean everything = false;
-            NDArray[] args = new NDArray[ins.in.length];
-            for (int k = 0; k < ins.in.length; k++) {
-                ch[k] = delta[ins.in[k]];
-                any |= ch[k] != null;
-                everything |= ch[k] == EVERYTHING;
-                args[k] = slots[ins.in[k]];
-            }
-            if (!any) {
-                continue;                                 // same inputs: the snapshot's outputs stand
-            }
-            NDArray[] previous = new NDArray[ins.out.length];
-            for (int k = 0; k < ins.out.length; k++) {
-                previous[k] = base.slots[ins.out[k]];
-            }
-            NDArray[] res = everything ? null : ins.op.performChanged(args, ch, previous);
-            if (res != null) {
-                checkResults(ins, res, "performChanged");
-                for (int k = 0; k < res.length; k++) {
-                    if (!Arrays.equals(res[k].shape(), previous[k].shape())) {
-                        throw new OpContractError(ins.op, k, ins.op + ".performChanged returned for output " + k
-                                + " shape " + Arrays.toString(res[k].shape()) + " but the earlier value has shape "
-                                + Arrays.toString(previous[k].shape()));
-                    }
-                }
-            } else {
-                res = ins.op.perform(args);
-                checkResults(ins, res, "perform");
-            }
-            for (int k = 0; k < res.length; k++) {
-                slots[ins.out[k]] = res[k];
-                delta[ins.out[k]] = differing(previous[k], res[k]);
+    /** Those of {@code positions} where {@code now} differs from {@code before} bit for bit; null if none. */
+    private static int[] moved(double[] before, double[] now, int[] positions) {
+        int[] r = new int[positions.length];
+        int count = 0;
+        for (int p : positions) {
+            if (Double.doubleToRawLongBits(before[p]) != Double.doubleToRawLongBits(now[p])) {
+                r[count++] = p;
             }
         }
-        return outputsOf(slots);
+        return count == 0 ? null : count == r.length ? r : Arrays.copyOf(r, count);
     }
 
     /**

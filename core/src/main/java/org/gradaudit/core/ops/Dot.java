@@ -95,11 +95,11 @@ public final class Dot extends Op {
      * Recomputes the rows of the product whose row of x changed (the same kernel on the gathered
      * rows: an element's order of accumulation depends only on k and on whether the product has one
      * column) and the columns whose column of y changed ({@link Gemm#columns}, in the same order),
-     * so the bits are {@link #perform}'s.
-     * A changed element of a vector operand moves every output (null: perform).
+     * so the bits are {@link #perform}'s. A changed element of a vector operand moves every output
+     * (null: perform), and so do changes over more than half of the output.
      */
     @Override
-    public NDArray[] performChanged(NDArray[] in, int[][] changed, NDArray[] previous) {
+    public int[][] updateChanged(NDArray[] in, int[][] changed, double[][] out) {
         int[] xs = in[0].shape();
         int[] ys = in[1].shape();
         if ((xs.length == 1 && changed[0] != null) || (ys.length == 1 && changed[1] != null)) {
@@ -113,10 +113,12 @@ public final class Dot extends Op {
         if ((long) rows.length * n + (long) cols.length * m > (long) m * n / 2) {
             return null;
         }
-        DType out = DType.upcast(in[0].dtype(), in[1].dtype());
+        DType dtype = DType.upcast(in[0].dtype(), in[1].dtype());
         double[] a = in[0].unsafeData();
         double[] b = in[1].unsafeData();
-        double[] c = previous[0].toDoubleArray();
+        double[] c = out[0];
+        int[] pos = new int[rows.length * n + m * cols.length];
+        int count = 0;
         if (rows.length > 0) {
             double[] ar = new double[rows.length * k];
             for (int r = 0; r < rows.length; r++) {
@@ -125,7 +127,8 @@ public final class Dot extends Op {
             double[] cr = Blas.gemm(ar, b, rows.length, k, n);
             for (int r = 0; r < rows.length; r++) {
                 for (int j = 0; j < n; j++) {
-                    c[rows[r] * n + j] = out.coerce(cr[r * n + j]);
+                    c[rows[r] * n + j] = dtype.coerce(cr[r * n + j]);
+                    pos[count++] = rows[r] * n + j;
                 }
             }
         }
@@ -133,11 +136,12 @@ public final class Dot extends Op {
             Gemm.columns(a, b, c, m, k, n, cols);
             for (int i = 0; i < m; i++) {
                 for (int j : cols) {
-                    c[i * n + j] = out.coerce(c[i * n + j]);
+                    c[i * n + j] = dtype.coerce(c[i * n + j]);
+                    pos[count++] = i * n + j;
                 }
             }
         }
-        return new NDArray[] {NDArray.wrap(out, previous[0].shape(), c)};
+        return new int[][] {org.gradaudit.core.tensor.ElemwiseKernels.distinctSorted(pos, count)};
     }
 
     /** The distinct rows ({@code pos / width}) or columns ({@code pos % width}) of changed positions, ascending. */

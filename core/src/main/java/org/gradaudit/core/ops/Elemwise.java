@@ -94,9 +94,14 @@ public final class Elemwise extends Op {
 
     /** Recomputes only the outputs that read a changed element (at most a quarter of them). */
     @Override
-    public NDArray[] performChanged(NDArray[] inputs, int[][] changed, NDArray[] previous) {
-        NDArray out = ElemwiseKernels.update(scalar, outputType(inputs), inputs, changed, previous[0], 0.25);
-        return out == null ? null : new NDArray[] {out};
+    public int[][] updateChanged(NDArray[] inputs, int[][] changed, double[][] out) {
+        int[][] shapes = new int[inputs.length][];
+        for (int i = 0; i < inputs.length; i++) {
+            shapes[i] = inputs[i].shape();
+        }
+        int[] outShape = org.gradaudit.core.tensor.Broadcast.shape(toString(), shapes);
+        int[] pos = ElemwiseKernels.update(scalar, outputType(inputs), inputs, changed, outShape, out[0], 0.25);
+        return pos == null ? null : new int[][] {pos};
     }
 
     @Override

@@ -56,24 +56,33 @@ public final class ElemwiseKernels {
     }
 
     /**
-     * {@link #map} again when only some input elements changed: the earlier result
-     * {@code previous} (same shapes) with every output that reads a changed element recomputed by
-     * the same kernel, one element per call, so the bits are those of {@link #map}.
-     * {@code changed[i]} lists the changed C-order positions of input {@code i} (null: none). Returns
-     * null when more than {@code maxFraction} of the outputs would be recomputed.
+     * {@link #map} again, in place, when only some input elements changed: {@code out} holds the
+     * earlier result (same shapes); every output that reads a changed element is recomputed by the
+     * same kernel, one element per call, so the bits are those of {@link #map}.
+     * {@code changed[i]} lists the changed C-order positions of input {@code i} (null: none).
+     * Returns the positions written, ascending, or null (and writes nothing) when more than
+     * {@code maxFraction} of the outputs would be recomputed.
      */
-    public static NDArray update(RowKernel kernel, DType outType, NDArray[] inputs, int[][] changed,
-            NDArray previous, double maxFraction) {
-        int[] outShape = previous.shape();
+    public static int[] update(RowKernel kernel, DType outType, NDArray[] inputs, int[][] changed, int[] outShape,
+            double[] out, double maxFraction) {
         int nd = outShape.length;
-        int size = previous.size();
+        int size = out.length;
         if (size == 0) {
-            return previous;
+            return new int[0];
         }
         int[] outStrides = Broadcast.contiguousStrides(outShape);
         long limit = (long) (size * maxFraction);
-        boolean[] mark = new boolean[size];
         long bound = 0;
+        for (int i = 0; i < inputs.length; i++) {
+            if (changed[i] != null) {
+                bound += changed[i].length * spread(inputs[i].shape(), outShape);
+            }
+        }
+        if (bound > limit) {
+            return null;
+        }
+        int[] pos = new int[(int) bound];
+        int count = 0;
         for (int i = 0; i < inputs.length; i++) {
             if (changed[i] == null) {
                 continue;
@@ -82,17 +91,12 @@ public final class ElemwiseKernels {
             int shift = nd - s.length;
             int[] spreadAxes = new int[nd];            // output axes this input is broadcast along
             int nSpread = 0;
-            long spread = 1;
             for (int a = 0; a < nd; a++) {
                 if (a < shift || (s[a - shift] == 1 && outShape[a] != 1)) {
                     spreadAxes[nSpread++] = a;
-                    spread *= outShape[a];
                 }
             }
-            bound += changed[i].length * spread;
-            if (bound > limit) {
-                return null;
-            }
+            long spread = spread(s, outShape);
             int[] inStrides = Broadcast.contiguousStrides(s);
             int[] counter = new int[nSpread];
             for (int idx : changed[i]) {
@@ -106,7 +110,7 @@ public final class ElemwiseKernels {
                 java.util.Arrays.fill(counter, 0);
                 int o = base;
                 for (long t = 0; t < spread; t++) {
-                    mark[o] = true;
+                    pos[count++] = o;
                     for (int b = nSpread - 1; b >= 0; b--) {
                         int ax = spreadAxes[b];
                         o += outStrides[ax];
@@ -119,6 +123,7 @@ public final class ElemwiseKernels {
                 }
             }
         }
+        pos = distinctSorted(pos, count);
         int k = inputs.length;
         double[][] data = new double[k][];
         int[][] st = new int[k][];
@@ -126,13 +131,9 @@ public final class ElemwiseKernels {
             data[i] = inputs[i].unsafeData();
             st[i] = Broadcast.strides(inputs[i].shape(), outShape);
         }
-        double[] out = previous.toDoubleArray();
         int[] off = new int[k];
         int[] unit = new int[k];
-        for (int o = 0; o < size; o++) {
-            if (!mark[o]) {
-                continue;
-            }
+        for (int o : pos) {
             java.util.Arrays.fill(off, 0);
             for (int a = 0; a < nd; a++) {
                 int c = o / outStrides[a] % outShape[a];
@@ -143,7 +144,32 @@ public final class ElemwiseKernels {
             kernel.row(data, off, unit, out, o, 1);
             out[o] = outType.coerce(out[o]);
         }
-        return NDArray.wrap(outType, outShape, out);
+        return pos;
+    }
+
+    /** How many outputs of shape {@code out} read each element of an input of shape {@code in}. */
+    private static long spread(int[] in, int[] out) {
+        int shift = out.length - in.length;
+        long spread = 1;
+        for (int a = 0; a < out.length; a++) {
+            if (a < shift || (in[a - shift] == 1 && out[a] != 1)) {
+                spread *= out[a];
+            }
+        }
+        return spread;
+    }
+
+    /** The first {@code n} values of {@code a}, sorted, without repeats (a new array). */
+    public static int[] distinctSorted(int[] a, int n) {
+        int[] r = java.util.Arrays.copyOf(a, n);
+        java.util.Arrays.sort(r);
+        int t = 0;
+        for (int i = 0; i < n; i++) {
+            if (t == 0 || r[i] != r[t - 1]) {
+                r[t++] = r[i];
+            }
+        }
+        return t == n ? r : java.util.Arrays.copyOf(r, t);
     }
 
     private static void strided(RowKernel kernel, double[][] data, int[][] shapes, int[] outShape, double[] out) {

@@ -66,13 +66,14 @@ class PartialRerunTest {
         NDArray[] args = {random(rnd, dtype, 11, 7), random(rnd, dtype, 7, 20), random(rnd, dtype, 20),
             random(rnd, dtype, 20, 3), random(rnd, dtype, 3)};
         Program.Snapshot base = p.evaluate(args);
+        Program.Reruns reruns = p.reruns(base);          // one workspace for all: each rerun must restore it
         for (int k = 0; k < args.length; k++) {
             for (int i = 0; i < args[k].size(); i++) {
                 NDArray v = moved(args[k], i, 1e-3);
                 NDArray[] full = args.clone();
                 full[k] = v;
                 NDArray[] want = p.run(full);
-                NDArray[] got = p.rerun(base, k, v, new int[] {i});
+                NDArray[] got = i % 2 == 0 ? reruns.rerun(k, v, new int[] {i}) : p.rerun(base, k, v, new int[] {i});
                 for (int o = 0; o < want.length; o++) {
                     assertEquals(want[o], got[o], "output " + o + ", element " + i + " of input " + k);
                 }
@@ -161,14 +162,19 @@ class PartialRerunTest {
                 in[side] = moved(in[side], pos, 0.5);
                 int[][] changed = new int[2][];
                 changed[side] = new int[] {pos};
-                NDArray[] partial = dot.performChanged(in, changed, before);
+                double[] out = before[0].toDoubleArray();
+                int[][] written = dot.updateChanged(in, changed, new double[][] {out});
                 boolean vectorMoved = in[side].ndim() == 1;
                 boolean oneColumnMoved = side == 1 && s[1].length == 2 && s[1][1] == 1;
+                String what = java.util.Arrays.deepToString(s) + " side " + side;
                 if (vectorMoved || oneColumnMoved) {
-                    assertNull(partial, "every output moves: " + java.util.Arrays.deepToString(s) + " side " + side);
+                    assertNull(written, "every output moves: " + what);
+                    assertArrayEquals(before[0].unsafeData(), out, "nothing written: " + what);
                 } else {
-                    assertNotNull(partial, java.util.Arrays.deepToString(s) + " side " + side);
-                    assertEquals(dot.perform(in)[0], partial[0], java.util.Arrays.deepToString(s) + " side " + side);
+                    assertNotNull(written, what);
+                    NDArray want = dot.perform(in)[0];
+                    assertEquals(want, NDArray.wrap(want.dtype(), want.shape(), out), what);
+                    assertWrittenCover(before[0], want, written[0], what);
                 }
             }
         }
@@ -176,7 +182,8 @@ class PartialRerunTest {
         NDArray a = random(rnd, DType.FLOAT64, 6, 5);
         NDArray b = random(rnd, DType.FLOAT64, 5, 9);
         NDArray[] before = dot.perform(new NDArray[] {a, b});
-        assertNull(dot.performChanged(new NDArray[] {a, b}, new int[][] {{0, 5, 10, 15}, null}, before));
+        assertNull(dot.updateChanged(new NDArray[] {a, b}, new int[][] {{0, 5, 10, 15}, null},
+                new double[][] {before[0].toDoubleArray()}));
     }
 
     @Test
@@ -218,14 +225,36 @@ class PartialRerunTest {
                 in[side] = moved(in[side], pos, 0.25);
                 int[][] changed = new int[2][];
                 changed[side] = new int[] {pos};
-                NDArray[] partial = add.performChanged(in, changed, before);
+                double[] out = before[0].toDoubleArray();
+                int[][] written = add.updateChanged(in, changed, new double[][] {out});
                 NDArray want = add.perform(in)[0];
-                if (partial != null) {
-                    assertEquals(want, partial[0], java.util.Arrays.deepToString(s) + " side " + side);
+                String what = java.util.Arrays.deepToString(s) + " side " + side;
+                if (written != null) {
+                    assertEquals(want, NDArray.wrap(want.dtype(), want.shape(), out), what);
+                    assertWrittenCover(before[0], want, written[0], what);
+                    assertEquals(want.size() / in[side].size(), written[0].length, "the broadcast image: " + what);
+                } else {
+                    assertArrayEquals(before[0].unsafeData(), out, "nothing written: " + what);
                 }
                 // a moved element spread over more than a quarter of the output is recomputed in full
                 long spread = want.size() / in[side].size();
-                assertEquals(spread * 4 <= want.size(), partial != null, java.util.Arrays.deepToString(s) + " side " + side);
+                assertEquals(spread * 4 <= want.size(), written != null, what);
+            }
+        }
+    }
+
+    /** The written positions are ascending, distinct, and include every element that moved. */
+    private static void assertWrittenCover(NDArray before, NDArray after, int[] written, String what) {
+        for (int t = 1; t < written.length; t++) {
+            assertTrue(written[t] > written[t - 1], "ascending and distinct: " + what);
+        }
+        java.util.Set<Integer> w = new java.util.HashSet<>();
+        for (int p : written) {
+            w.add(p);
+        }
+        for (int i = 0; i < before.size(); i++) {
+            if (Double.doubleToRawLongBits(before.getFlat(i)) != Double.doubleToRawLongBits(after.getFlat(i))) {
+                assertTrue(w.contains(i), "moved element " + i + " is among the written: " + what);
             }
         }
     }

@@ -34,8 +34,34 @@ public final class ReduceKernels {
         }
     }
 
-    /** The plan of reducing an array of {@code shape} over the axes with {@code reduce[axis]}. */
+    /** Plans of arrays up to this many elements are kept for the next reduction of the same shape. */
+    private static final int CACHED_MAX_SIZE = 1 << 20;
+    private static final int CACHE_ENTRIES = 64;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Plan> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The plan of reducing an array of {@code shape} over the axes with {@code reduce[axis]}.
+     * Plans are immutable; those of arrays up to {@value #CACHED_MAX_SIZE} elements are cached
+     * (the same reductions run again at every evaluation and every finite-difference step).
+     */
     public static Plan plan(int[] shape, boolean[] reduce) {
+        if (NDArray.sizeOf(shape) > CACHED_MAX_SIZE) {
+            return build(shape, reduce);
+        }
+        String key = Arrays.toString(shape) + Arrays.toString(reduce);
+        Plan p = CACHE.get(key);
+        if (p == null) {
+            p = build(shape, reduce);
+            if (CACHE.size() >= CACHE_ENTRIES) {
+                CACHE.clear();
+            }
+            CACHE.put(key, p);
+        }
+        return p;
+    }
+
+    private static Plan build(int[] shape, boolean[] reduce) {
         int nd = shape.length;
         int outNd = 0;
         int group = 1;

@@ -116,8 +116,12 @@ public final class ReduceKernels {
         Plan p = plan(x.shape(), reduce);
         double[] d = x.unsafeData();
         double[] r = new double[p.outSize];
-        for (int i = 0; i < d.length; i++) {
-            r[p.out[i]] += d[i];
+        if (p.outShape.length == 0) {
+            r[0] = Reductions.sumAll(d);                  // every axis: the order of a full sum
+        } else {
+            for (int i = 0; i < d.length; i++) {
+                r[p.out[i]] += d[i];
+            }
         }
         double n = p.groupSize;
         for (int j = 0; j < r.length; j++) {

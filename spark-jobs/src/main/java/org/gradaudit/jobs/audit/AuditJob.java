@@ -505,7 +505,8 @@ public final class AuditJob {
     static void printPlan(PrintStream out, AuditSpec spec, Plan plan) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "plan: %s: %d prepared cases, %d units in %d partitions, estimated %.2f s"
-                + " of work", spec.name(), plan.cases.size(), plan.units(), plan.partitions(), plan.estimatedSeconds));
+                + " of work (timed on the driver before the JIT warmed up: an upper bound)", spec.name(),
+                plan.cases.size(), plan.units(), plan.partitions(), plan.estimatedSeconds));
         for (CasePlan c : plan.cases) {
             lines.add(String.format(Locale.ROOT, "plan:   %-28s %6d coords/test  chunk %5d  %5d units  %s", c.name,
                     c.nCoords, c.chunk, c.units, Double.isNaN(c.estimatedSeconds) ? "(not measured)"

@@ -99,7 +99,25 @@ public final class DimShuffle extends Op {
 
     @Override
     public NDArray[] perform(NDArray[] in) {
-        NDArray x = in[0];
+        return shuffle(in[0], null);
+    }
+
+    /** A copy into the buffer when the axes move; null (perform: a view of the input) when they do not. */
+    @Override
+    public NDArray[] performInto(NDArray[] in, double[][] buffers) {
+        int prev = -1;
+        for (int k : order) {
+            if (k != NEW_AXIS) {
+                if (k < prev) {
+                    return shuffle(in[0], buffers[0]);
+                }
+                prev = k;
+            }
+        }
+        return null;
+    }
+
+    private NDArray[] shuffle(NDArray x, double[] buffer) {
         int[] xs = x.shape();
         for (int a = 0; a < inputNdim; a++) {
             if (!kept(a) && xs[a] != 1) {
@@ -128,7 +146,36 @@ public final class DimShuffle extends Op {
             st[k] = order[k] == NEW_AXIS ? 0 : xst[order[k]];
         }
         double[] src = x.unsafeData();
-        double[] out = new double[src.length];
+        double[] out = buffer != null && buffer.length == src.length ? buffer : new double[src.length];
+        // a matrix transpose (once axes of length 1 are set aside): in tiles, so that both sides
+        // are read and written a cache line at a time
+        int[] big = new int[2];
+        int nBig = 0;
+        for (int k = 0; k < os.length; k++) {
+            if (os[k] != 1) {
+                if (nBig == 2) {
+                    nBig = 3;
+                    break;
+                }
+                big[nBig++] = k;
+            }
+        }
+        if (nBig == 2 && st[big[0]] == 1 && st[big[1]] == os[big[0]]) {
+            int rows = os[big[0]];
+            int cols = os[big[1]];
+            for (int i0 = 0; i0 < rows; i0 += 32) {
+                int i1 = Math.min(rows, i0 + 32);
+                for (int j0 = 0; j0 < cols; j0 += 32) {
+                    int j1 = Math.min(cols, j0 + 32);
+                    for (int i = i0; i < i1; i++) {
+                        for (int j = j0; j < j1; j++) {
+                            out[i * cols + j] = src[j * rows + i];
+                        }
+                    }
+                }
+            }
+            return new NDArray[] {NDArray.wrap(x.dtype(), os, out)};
+        }
         int[] counter = new int[os.length];
         int off = 0;
         for (int i = 0; i < out.length; i++) {

@@ -53,6 +53,31 @@ class RunnerTest {
     }
 
     @Test
+    void transposesInTilesMatchTheirDefinition() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int[] shape : new int[][] {{37, 70}, {1, 33, 65}, {64, 1}, {3, 1, 40}}) {
+            Variable x = T.tensor(DType.FLOAT64, shape.length, "x");
+            Variable y = shape.length == 2 ? T.transpose(x) : T.dimshuffle(x, 2, 1, 0);
+            Program p = Function.compile(List.of(x), T.mul(y, 1.0)).program();
+            Program.Runner runner = p.runner();
+            NDArray xv = random(rnd, shape);
+            for (int rep = 0; rep < 2; rep++) {
+                NDArray got = runner.run(xv)[0];
+                assertEquals(p.run(xv)[0], got);
+                int[] ys = got.shape();
+                for (int f = 0; f < got.size(); f++) {
+                    int[] idx = NDArray.unravel(f, ys);
+                    int[] src = new int[idx.length];
+                    for (int a = 0; a < idx.length; a++) {
+                        src[idx.length - 1 - a] = idx[a];          // both permutations reverse the axes
+                    }
+                    assertEquals(xv.get(src), got.getFlat(f), java.util.Arrays.toString(shape) + " element " + f);
+                }
+            }
+        }
+    }
+
+    @Test
     void anOutputPassedBackAsAnInputIsNotOverwrittenWhileItIsRead() {
         Variable w = T.matrix("W");
         Variable v = T.vector("v");

@@ -233,7 +233,10 @@ public final class AuditJob {
         String started = Instant.now().toString();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<Prepared> prepared = prepareAll(spec);
+        long t1 = System.nanoTime();
         Plan plan = plan(prepared, options, jsc.defaultParallelism());
+        LOG.info("prepared {} cases in {} ms, planned in {} ms", prepared.size(), (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
         printPlan(options.progress(), spec, plan);
         List<Shipped> shipped = new ArrayList<>();
         for (Prepared p : prepared) {
@@ -258,6 +261,8 @@ public final class AuditJob {
                     merged.put(t._1(), t._2());
                 }
                 progress.finish();
+                LOG.info("ran {} units in {} partitions in {} ms", plan.units(), plan.partitions(),
+                        (System.nanoTime() - t1) / 1_000_000);
             } finally {
                 spark.sparkContext().removeSparkListener(progress);
                 jsc.setJobDescription(null);

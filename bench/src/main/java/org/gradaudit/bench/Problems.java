@@ -8,6 +8,7 @@ import org.gradaudit.core.Gradient;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.T;
 import org.gradaudit.core.Variable;
+import org.gradaudit.core.compile.Program;
 
 /**
  * The benchmarked functions, their data (seeded, identical for every implementation) and the
@@ -131,6 +132,19 @@ public final class Problems {
     }
 
     /** Checks a list of gradients against gradaudit's, in order. */
+    /** A runner of {@code grad}'s program whose second run (into reused arrays) matches {@code grad.call}. */
+    public static Program.Runner checkedRunner(Function grad, NDArray[] args, String[] names) {
+        Program.Runner runner = grad.program().runner();
+        runner.run(args);
+        NDArray[] second = runner.run(args);
+        double[][] reused = new double[second.length][];
+        for (int i = 0; i < second.length; i++) {
+            reused[i] = second[i].unsafeData();
+        }
+        assertGradients("gradaudit runner", names, grad.call(args), reused);
+        return runner;
+    }
+
     public static void assertGradients(String impl, String[] names, List<NDArray> expected, double[]... actual) {
         if (expected.size() != actual.length) {
             throw new IllegalStateException(impl + ": " + actual.length + " gradients, expected " + expected.size());

@@ -45,14 +45,7 @@ public class TanhBench {
         args = d.gradauditArgs();
         hand = new HandWritten.Tanh(d);
         hand.gradient();
-        runner = grad.program().runner();
-        runner.run(args);
-        NDArray[] second = runner.run(args);                // the reused arrays
-        double[][] reused = new double[second.length][];
-        for (int i = 0; i < second.length; i++) {
-            reused[i] = second[i].unsafeData();
-        }
-        Problems.assertGradients("gradaudit runner", NAMES, grad.call(args), reused);
+        runner = Problems.checkedRunner(grad, args, NAMES);
         Problems.assertGradients("hand-written", NAMES, grad.call(args), hand.dwFlat(), hand.dx, hand.db);
     }
 

@@ -31,13 +31,13 @@ final class VectorGemm {
     private static final int NR = NV * L;
 
     /** Rows of B per k-block: a packed B micro-panel (KC x NR doubles) stays in L1. */
-    private static final int KC = Integer.getInteger("gemm.kc", 128);
+    private static final int KC = Integer.getInteger("gemm.kc", 256);
 
     /** Rows of A per row block (a multiple of MR): its packed KC-deep slice stays in L2. */
-    private static final int MC = Integer.getInteger("gemm.mc", 192);
+    private static final int MC = Integer.getInteger("gemm.mc", 1024);
 
     /** Columns of B per column block (a multiple of NR). */
-    private static final int NC = Integer.getInteger("gemm.nc", 4080);
+    private static final int NC = Integer.getInteger("gemm.nc", 512);
 
     static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         if (m < MR) {
@@ -52,32 +52,37 @@ final class VectorGemm {
     }
 
     private static void packed(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
-        java.util.Arrays.fill(c, co, co + m * n, 0.0);          // every chain starts from +0, as in Gemm.scalar
         int kcMax = Math.min(k, KC);
-        double[] pb = new double[kcMax * roundUp(Math.min(n, NC), L)];
-        double[] pa = new double[kcMax * roundUp(Math.min(m, MC), MR)];
+        int mcMax = Math.min(roundUp(m, MR), MC);
+        int ncBlocks = (n + NC - 1) / NC;
+        int ncMax = roundUp((n + ncBlocks - 1) / ncBlocks, NR);     // column blocks of (nearly) equal width
+        double[] pa = new double[mcMax * kcMax];
+        double[] pb = new double[kcMax * Math.min(ncMax, roundUp(n, L))];
         double[] edge = new double[MR * NR];
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(b, bo + pc * n + jc, n, kc, nc, pb);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(a, ao + ic * k + pc, k, mc, kc, pa);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int w = Math.min(NR, nc - jr);
-                        int nv = (w + L - 1) / L;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int h = Math.min(MR, mc - ir);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean first = pc == 0;            // later k-blocks continue each element's chain from C
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                packA(a, ao + ic * k + pc, k, mc, kc, pa);
+                for (int jc = 0; jc < n; jc += ncMax) {
+                    int nc = Math.min(ncMax, n - jc);
+                    packB(b, bo + pc * n + jc, n, kc, nc, pb);
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int h = Math.min(MR, mc - ir);
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int w = Math.min(NR, nc - jr);
+                            int nv = (w + L - 1) / L;
                             int at = co + (ic + ir) * n + jc + jr;
                             if (h == MR && w == nv * L) {
-                                tile(nv, kc, pa, ir * kc, pb, jr * kc, c, at, n);
+                                tile(nv, first, kc, pa, ir * kc, pb, jr * kc, c, at, n);
                             } else {
-                                for (int r = 0; r < h; r++) {
-                                    System.arraycopy(c, at + r * n, edge, r * NR, w);
+                                if (!first) {
+                                    for (int r = 0; r < h; r++) {
+                                        System.arraycopy(c, at + r * n, edge, r * NR, w);
+                                    }
                                 }
-                                tile(nv, kc, pa, ir * kc, pb, jr * kc, edge, 0, NR);
+                                tile(nv, first, kc, pa, ir * kc, pb, jr * kc, edge, 0, NR);
                                 for (int r = 0; r < h; r++) {
                                     System.arraycopy(edge, r * NR, c, at + r * n, w);
                                 }
@@ -131,16 +136,16 @@ final class VectorGemm {
         }
     }
 
-    private static void tile(int nv, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
+    private static void tile(int nv, boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
         switch (nv) {
             case 1:
-                k8x1(kc, pa, ia, pb, ib, c, ic, ldc);
+                k8x1(first, kc, pa, ia, pb, ib, c, ic, ldc);
                 break;
             case 2:
-                k8x2(kc, pa, ia, pb, ib, c, ic, ldc);
+                k8x2(first, kc, pa, ia, pb, ib, c, ic, ldc);
                 break;
             case 3:
-                k8x3(kc, pa, ia, pb, ib, c, ic, ldc);
+                k8x3(first, kc, pa, ia, pb, ib, c, ic, ldc);
                 break;
             default:
                 throw new IllegalArgumentException("panel of " + nv + " vectors");
@@ -148,15 +153,15 @@ final class VectorGemm {
     }
 
     /** 8 rows x 1 vectors: C tile (row stride ldc) += packed A micro-panel x packed B micro-panel, fma in increasing p. */
-    private static void k8x1(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
-        DoubleVector c0_0 = DoubleVector.fromArray(S, c, ic);
-        DoubleVector c1_0 = DoubleVector.fromArray(S, c, ic + ldc);
-        DoubleVector c2_0 = DoubleVector.fromArray(S, c, ic + 2 * ldc);
-        DoubleVector c3_0 = DoubleVector.fromArray(S, c, ic + 3 * ldc);
-        DoubleVector c4_0 = DoubleVector.fromArray(S, c, ic + 4 * ldc);
-        DoubleVector c5_0 = DoubleVector.fromArray(S, c, ic + 5 * ldc);
-        DoubleVector c6_0 = DoubleVector.fromArray(S, c, ic + 6 * ldc);
-        DoubleVector c7_0 = DoubleVector.fromArray(S, c, ic + 7 * ldc);
+    private static void k8x1(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
+        DoubleVector c0_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic);
+        DoubleVector c1_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc);
+        DoubleVector c2_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc);
+        DoubleVector c3_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc);
+        DoubleVector c4_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc);
+        DoubleVector c5_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc);
+        DoubleVector c6_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc);
+        DoubleVector c7_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc);
         for (int p = 0; p < kc; p++) {
             int bp = ib + p * 1 * L;
             int ap = ia + p * 8;
@@ -189,23 +194,23 @@ final class VectorGemm {
     }
 
     /** 8 rows x 2 vectors: C tile (row stride ldc) += packed A micro-panel x packed B micro-panel, fma in increasing p. */
-    private static void k8x2(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
-        DoubleVector c0_0 = DoubleVector.fromArray(S, c, ic);
-        DoubleVector c0_1 = DoubleVector.fromArray(S, c, ic + L);
-        DoubleVector c1_0 = DoubleVector.fromArray(S, c, ic + ldc);
-        DoubleVector c1_1 = DoubleVector.fromArray(S, c, ic + ldc + L);
-        DoubleVector c2_0 = DoubleVector.fromArray(S, c, ic + 2 * ldc);
-        DoubleVector c2_1 = DoubleVector.fromArray(S, c, ic + 2 * ldc + L);
-        DoubleVector c3_0 = DoubleVector.fromArray(S, c, ic + 3 * ldc);
-        DoubleVector c3_1 = DoubleVector.fromArray(S, c, ic + 3 * ldc + L);
-        DoubleVector c4_0 = DoubleVector.fromArray(S, c, ic + 4 * ldc);
-        DoubleVector c4_1 = DoubleVector.fromArray(S, c, ic + 4 * ldc + L);
-        DoubleVector c5_0 = DoubleVector.fromArray(S, c, ic + 5 * ldc);
-        DoubleVector c5_1 = DoubleVector.fromArray(S, c, ic + 5 * ldc + L);
-        DoubleVector c6_0 = DoubleVector.fromArray(S, c, ic + 6 * ldc);
-        DoubleVector c6_1 = DoubleVector.fromArray(S, c, ic + 6 * ldc + L);
-        DoubleVector c7_0 = DoubleVector.fromArray(S, c, ic + 7 * ldc);
-        DoubleVector c7_1 = DoubleVector.fromArray(S, c, ic + 7 * ldc + L);
+    private static void k8x2(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
+        DoubleVector c0_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic);
+        DoubleVector c0_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + L);
+        DoubleVector c1_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc);
+        DoubleVector c1_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc + L);
+        DoubleVector c2_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc);
+        DoubleVector c2_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc + L);
+        DoubleVector c3_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc);
+        DoubleVector c3_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc + L);
+        DoubleVector c4_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc);
+        DoubleVector c4_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc + L);
+        DoubleVector c5_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc);
+        DoubleVector c5_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc + L);
+        DoubleVector c6_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc);
+        DoubleVector c6_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc + L);
+        DoubleVector c7_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc);
+        DoubleVector c7_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc + L);
         for (int p = 0; p < kc; p++) {
             int bp = ib + p * 2 * L;
             int ap = ia + p * 8;
@@ -255,31 +260,31 @@ final class VectorGemm {
     }
 
     /** 8 rows x 3 vectors: C tile (row stride ldc) += packed A micro-panel x packed B micro-panel, fma in increasing p. */
-    private static void k8x3(int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
-        DoubleVector c0_0 = DoubleVector.fromArray(S, c, ic);
-        DoubleVector c0_1 = DoubleVector.fromArray(S, c, ic + L);
-        DoubleVector c0_2 = DoubleVector.fromArray(S, c, ic + 2 * L);
-        DoubleVector c1_0 = DoubleVector.fromArray(S, c, ic + ldc);
-        DoubleVector c1_1 = DoubleVector.fromArray(S, c, ic + ldc + L);
-        DoubleVector c1_2 = DoubleVector.fromArray(S, c, ic + ldc + 2 * L);
-        DoubleVector c2_0 = DoubleVector.fromArray(S, c, ic + 2 * ldc);
-        DoubleVector c2_1 = DoubleVector.fromArray(S, c, ic + 2 * ldc + L);
-        DoubleVector c2_2 = DoubleVector.fromArray(S, c, ic + 2 * ldc + 2 * L);
-        DoubleVector c3_0 = DoubleVector.fromArray(S, c, ic + 3 * ldc);
-        DoubleVector c3_1 = DoubleVector.fromArray(S, c, ic + 3 * ldc + L);
-        DoubleVector c3_2 = DoubleVector.fromArray(S, c, ic + 3 * ldc + 2 * L);
-        DoubleVector c4_0 = DoubleVector.fromArray(S, c, ic + 4 * ldc);
-        DoubleVector c4_1 = DoubleVector.fromArray(S, c, ic + 4 * ldc + L);
-        DoubleVector c4_2 = DoubleVector.fromArray(S, c, ic + 4 * ldc + 2 * L);
-        DoubleVector c5_0 = DoubleVector.fromArray(S, c, ic + 5 * ldc);
-        DoubleVector c5_1 = DoubleVector.fromArray(S, c, ic + 5 * ldc + L);
-        DoubleVector c5_2 = DoubleVector.fromArray(S, c, ic + 5 * ldc + 2 * L);
-        DoubleVector c6_0 = DoubleVector.fromArray(S, c, ic + 6 * ldc);
-        DoubleVector c6_1 = DoubleVector.fromArray(S, c, ic + 6 * ldc + L);
-        DoubleVector c6_2 = DoubleVector.fromArray(S, c, ic + 6 * ldc + 2 * L);
-        DoubleVector c7_0 = DoubleVector.fromArray(S, c, ic + 7 * ldc);
-        DoubleVector c7_1 = DoubleVector.fromArray(S, c, ic + 7 * ldc + L);
-        DoubleVector c7_2 = DoubleVector.fromArray(S, c, ic + 7 * ldc + 2 * L);
+    private static void k8x3(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
+        DoubleVector c0_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic);
+        DoubleVector c0_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + L);
+        DoubleVector c0_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * L);
+        DoubleVector c1_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc);
+        DoubleVector c1_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc + L);
+        DoubleVector c1_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc + 2 * L);
+        DoubleVector c2_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc);
+        DoubleVector c2_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc + L);
+        DoubleVector c2_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc + 2 * L);
+        DoubleVector c3_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc);
+        DoubleVector c3_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc + L);
+        DoubleVector c3_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc + 2 * L);
+        DoubleVector c4_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc);
+        DoubleVector c4_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc + L);
+        DoubleVector c4_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc + 2 * L);
+        DoubleVector c5_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc);
+        DoubleVector c5_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc + L);
+        DoubleVector c5_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc + 2 * L);
+        DoubleVector c6_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc);
+        DoubleVector c6_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc + L);
+        DoubleVector c6_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc + 2 * L);
+        DoubleVector c7_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc);
+        DoubleVector c7_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc + L);
+        DoubleVector c7_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc + 2 * L);
         for (int p = 0; p < kc; p++) {
             int bp = ib + p * 3 * L;
             int ap = ia + p * 8;

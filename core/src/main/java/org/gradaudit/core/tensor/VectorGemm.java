@@ -31,13 +31,13 @@ final class VectorGemm {
     private static final int NR = NV * L;
 
     /** Rows of B per k-block: a packed B micro-panel (KC x NR doubles) stays in L1. */
-    private static final int KC = Integer.getInteger("gemm.kc", 256);
+    private static final int KC = 256;
 
     /** Rows of A per row block (a multiple of MR): its packed KC-deep slice stays in L2. */
-    private static final int MC = Integer.getInteger("gemm.mc", 1024);
+    private static final int MC = 1024;
 
     /** Columns of B per column block (a multiple of NR). */
-    private static final int NC = Integer.getInteger("gemm.nc", 512);
+    private static final int NC = 768;
 
     static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         if (m < MR) {
@@ -68,28 +68,34 @@ final class VectorGemm {
                 for (int jc = 0; jc < n; jc += ncMax) {
                     int nc = Math.min(ncMax, n - jc);
                     packB(b, bo + pc * n + jc, n, kc, nc, pb);
+                    // an A micro-panel stays in L1 while the B block streams past it from L2
                     for (int ir = 0; ir < mc; ir += MR) {
                         int h = Math.min(MR, mc - ir);
                         for (int jr = 0; jr < nc; jr += NR) {
-                            int w = Math.min(NR, nc - jr);
-                            int nv = (w + L - 1) / L;
                             int at = co + (ic + ir) * n + jc + jr;
-                            if (h == MR && w == nv * L) {
-                                tile(nv, first, kc, pa, ir * kc, pb, jr * kc, c, at, n);
-                            } else {
-                                if (!first) {
-                                    for (int r = 0; r < h; r++) {
-                                        System.arraycopy(c, at + r * n, edge, r * NR, w);
-                                    }
-                                }
-                                tile(nv, first, kc, pa, ir * kc, pb, jr * kc, edge, 0, NR);
-                                for (int r = 0; r < h; r++) {
-                                    System.arraycopy(edge, r * NR, c, at + r * n, w);
-                                }
-                            }
+                            step(first, kc, pa, ir * kc, pb, jr * kc, c, at, n, h, Math.min(NR, nc - jr), edge);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** One micro-tile: h x w of C at {@code at}; through the edge buffer unless it is a whole tile. */
+    private static void step(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int at, int n,
+            int h, int w, double[] edge) {
+        int nv = (w + L - 1) / L;
+        if (h == MR && w == nv * L) {
+            tile(nv, first, kc, pa, ia, pb, ib, c, at, n);
+        } else {
+            if (!first) {
+                for (int r = 0; r < h; r++) {
+                    System.arraycopy(c, at + r * n, edge, r * NR, w);
+                }
+            }
+            tile(nv, first, kc, pa, ia, pb, ib, edge, 0, NR);
+            for (int r = 0; r < h; r++) {
+                System.arraycopy(edge, r * NR, c, at + r * n, w);
             }
         }
     }

@@ -24,7 +24,7 @@ final class VectorGemm {
     private static final int L = S.length();
 
     /** Rows of a micro-tile. */
-    static final int MR = 8;
+    static final int MR = 8;                          // packA unrolls 8 rows
 
     /** Vectors per row of a micro-tile, and its columns. */
     private static final int NV = 3;
@@ -47,6 +47,27 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * Each thread's packing buffers, kept between calls (zeroing a fresh megabyte costs as much as
+     * packing it) and given back to the collector under memory pressure. The packing writes every
+     * entry the kernel reads, so stale contents never matter.
+     */
+    private static final ThreadLocal<java.lang.ref.SoftReference<double[][]>> BUFFERS = new ThreadLocal<>();
+
+    /** {A pack, B pack, edge tile}, at least the given lengths. */
+    private static double[][] buffers(int aLength, int bLength) {
+        java.lang.ref.SoftReference<double[][]> ref = BUFFERS.get();
+        double[][] bufs = ref == null ? null : ref.get();
+        if (bufs == null || bufs[0].length < aLength || bufs[1].length < bLength) {
+            int a0 = bufs == null ? 0 : bufs[0].length;
+            int b0 = bufs == null ? 0 : bufs[1].length;
+            bufs = new double[][] {new double[Math.max(a0, aLength)], new double[Math.max(b0, bLength)],
+                new double[MR * NR]};
+            BUFFERS.set(new java.lang.ref.SoftReference<>(bufs));
+        }
+        return bufs;
+    }
+
     private static int roundUp(int x, int q) {
         return (x + q - 1) / q * q;
     }
@@ -56,9 +77,10 @@ final class VectorGemm {
         int mcMax = Math.min(roundUp(m, MR), MC);
         int ncBlocks = (n + NC - 1) / NC;
         int ncMax = roundUp((n + ncBlocks - 1) / ncBlocks, NR);     // column blocks of (nearly) equal width
-        double[] pa = new double[mcMax * kcMax];
-        double[] pb = new double[kcMax * Math.min(ncMax, roundUp(n, L))];
-        double[] edge = new double[MR * NR];
+        double[][] buffers = buffers(mcMax * kcMax, kcMax * Math.min(ncMax, roundUp(n, L)));
+        double[] pa = buffers[0];
+        double[] pb = buffers[1];
+        double[] edge = buffers[2];
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean first = pc == 0;            // later k-blocks continue each element's chain from C
@@ -106,8 +128,17 @@ final class VectorGemm {
      * jr * kc.
      */
     private static void packB(double[] b, int src, int n, int kc, int nc, double[] pb) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int w = Math.min(NR, nc - jr);
+        int jr = 0;
+        for (; jr + NR <= nc; jr += NR) {
+            int to = jr * kc;
+            for (int p = 0; p < kc; p++) {
+                for (int v = 0; v < NR; v += L) {
+                    DoubleVector.fromArray(S, b, src + p * n + jr + v).intoArray(pb, to + p * NR + v);
+                }
+            }
+        }
+        if (jr < nc) {
+            int w = nc - jr;
             int pw = roundUp(w, L);
             int to = jr * kc;
             for (int p = 0; p < kc; p++) {
@@ -124,19 +155,36 @@ final class VectorGemm {
      * p-major (the MR values of one p together) and zero-padded: micro-panel ir starts at ir * kc.
      */
     private static void packA(double[] a, int src, int k, int mc, int kc, double[] pa) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int h = Math.min(MR, mc - ir);
+        int ir = 0;
+        for (; ir + 8 <= mc; ir += 8) {
+            int to = ir * kc;
+            int s0 = src + ir * k;
+            int s1 = s0 + k;
+            int s2 = s1 + k;
+            int s3 = s2 + k;
+            int s4 = s3 + k;
+            int s5 = s4 + k;
+            int s6 = s5 + k;
+            int s7 = s6 + k;
+            for (int p = 0; p < kc; p++) {
+                int d = to + p * 8;
+                pa[d] = a[s0 + p];
+                pa[d + 1] = a[s1 + p];
+                pa[d + 2] = a[s2 + p];
+                pa[d + 3] = a[s3 + p];
+                pa[d + 4] = a[s4 + p];
+                pa[d + 5] = a[s5 + p];
+                pa[d + 6] = a[s6 + p];
+                pa[d + 7] = a[s7 + p];
+            }
+        }
+        if (ir < mc) {
+            int h = mc - ir;
             int to = ir * kc;
             for (int r = 0; r < MR; r++) {
-                if (r < h) {
-                    int from = src + (ir + r) * k;
-                    for (int p = 0; p < kc; p++) {
-                        pa[to + p * MR + r] = a[from + p];
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        pa[to + p * MR + r] = 0.0;
-                    }
+                int from = src + (ir + r) * k;
+                for (int p = 0; p < kc; p++) {
+                    pa[to + p * MR + r] = r < h ? a[from + p] : 0.0;
                 }
             }
         }

@@ -8,14 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
  * still sees {@code fma} in increasing p from 0, as in {@link Gemm#scalar}: blocking over k only
  * stores an element's running sum in C and continues its chain from there.
  *
- * <p>Products with at least {@link #MR} rows follow the usual packed layout: C starts at +0; for
- * each block of {@link #KC} rows of B, B is packed into panels {@link #NR} columns wide (p-major,
- * zero-padded to whole vectors) and, for each block of {@link #MC} rows of A, A into micro-panels
- * of {@link #MR} rows (p-major, zero-padded to whole micro-panels). A micro-kernel keeps an
- * MR x NR tile of C in MR x NV vector registers and adds one packed panel's products in increasing
- * p. A B micro-panel (KC x NR) stays in the L1 cache while the A micro-panels of a row block stream
- * past it from L2. Tiles at the bottom and right edges go through a small buffer, so the kernel
- * never reads or writes outside C. Fewer rows use the unpacked kernels below.
+ * <p>Products with at least {@link #MR} rows use packed copies: for each block of {@link #KC}
+ * rows of B (k-block) and {@link #MC} rows of A, A is packed into micro-panels of MR rows (p-major,
+ * the MR values of one p together, zero-padded rows), and for each block of at most {@link #NC}
+ * columns B into panels {@link #NR} columns wide (p-major, zero-padded to whole vectors). A
+ * micro-kernel keeps an MR x NR tile of C in MR x NV vector registers (24 of the 32 AVX-512
+ * registers), broadcasts one A value per row and loads NV vectors of B per p, and adds one k-block's
+ * products in increasing p: the first k-block starts the tile at +0, later ones continue from C.
+ * Micro-panel rows are the outer loop, so the A micro-panel (MR x KC) stays in L1 while the B block
+ * (KC x NC, in L2) streams past it and C is walked along its rows. Tiles at the bottom and right
+ * edges go through a small buffer, so the kernel never touches memory outside C's region. Fewer
+ * rows use the unpacked kernels below.
  */
 final class VectorGemm {
     private VectorGemm() {}
@@ -30,14 +33,14 @@ final class VectorGemm {
     private static final int NV = 3;
     private static final int NR = NV * L;
 
-    /** Rows of B per k-block: a packed B micro-panel (KC x NR doubles) stays in L1. */
-    private static final int KC = 256;
+    /** Rows of B per k-block: an A micro-panel (MR x KC doubles, 12 KiB) stays in L1; tuned by JMH. */
+    private static final int KC = 192;
 
-    /** Rows of A per row block (a multiple of MR): its packed KC-deep slice stays in L2. */
+    /** Rows of A per row block (a multiple of MR): bounds the A packing buffer (MC x KC doubles). */
     private static final int MC = 1024;
 
-    /** Columns of B per column block (a multiple of NR). */
-    private static final int NC = 768;
+    /** At most this many columns per column block: a packed B block (KC x NC doubles, 768 KiB) stays in L2. */
+    private static final int NC = 512;
 
     static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         if (m < MR) {
@@ -190,7 +193,9 @@ final class VectorGemm {
         }
     }
 
-    private static void tile(int nv, boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
+    /** C tile (at ic, row stride ldc) += A micro-panel (at ia) x B micro-panel (at ib, nv vectors wide). */
+    private static void tile(int nv, boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic,
+            int ldc) {
         switch (nv) {
             case 1:
                 k8x1(first, kc, pa, ia, pb, ib, c, ic, ldc);
@@ -206,16 +211,17 @@ final class VectorGemm {
         }
     }
 
-    /** 8 rows x 1 vectors: C tile (row stride ldc) += packed A micro-panel x packed B micro-panel, fma in increasing p. */
-    private static void k8x1(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
-        DoubleVector c0_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic);
-        DoubleVector c1_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc);
-        DoubleVector c2_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc);
-        DoubleVector c3_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc);
-        DoubleVector c4_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc);
-        DoubleVector c5_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc);
-        DoubleVector c6_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc);
-        DoubleVector c7_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc);
+    /** 8 rows x 1 vector: fma in increasing p, from +0 (first k-block) or from C. */
+    private static void k8x1(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic,
+            int ldc) {
+        DoubleVector c0_0 = start(first, c, ic);
+        DoubleVector c1_0 = start(first, c, ic + ldc);
+        DoubleVector c2_0 = start(first, c, ic + 2 * ldc);
+        DoubleVector c3_0 = start(first, c, ic + 3 * ldc);
+        DoubleVector c4_0 = start(first, c, ic + 4 * ldc);
+        DoubleVector c5_0 = start(first, c, ic + 5 * ldc);
+        DoubleVector c6_0 = start(first, c, ic + 6 * ldc);
+        DoubleVector c7_0 = start(first, c, ic + 7 * ldc);
         for (int p = 0; p < kc; p++) {
             int bp = ib + p * 1 * L;
             int ap = ia + p * 8;
@@ -247,24 +253,25 @@ final class VectorGemm {
         c7_0.intoArray(c, ic + 7 * ldc);
     }
 
-    /** 8 rows x 2 vectors: C tile (row stride ldc) += packed A micro-panel x packed B micro-panel, fma in increasing p. */
-    private static void k8x2(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
-        DoubleVector c0_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic);
-        DoubleVector c0_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + L);
-        DoubleVector c1_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc);
-        DoubleVector c1_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc + L);
-        DoubleVector c2_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc);
-        DoubleVector c2_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc + L);
-        DoubleVector c3_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc);
-        DoubleVector c3_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc + L);
-        DoubleVector c4_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc);
-        DoubleVector c4_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc + L);
-        DoubleVector c5_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc);
-        DoubleVector c5_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc + L);
-        DoubleVector c6_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc);
-        DoubleVector c6_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc + L);
-        DoubleVector c7_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc);
-        DoubleVector c7_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc + L);
+    /** 8 rows x 2 vectors: fma in increasing p, from +0 (first k-block) or from C. */
+    private static void k8x2(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic,
+            int ldc) {
+        DoubleVector c0_0 = start(first, c, ic);
+        DoubleVector c0_1 = start(first, c, ic + L);
+        DoubleVector c1_0 = start(first, c, ic + ldc);
+        DoubleVector c1_1 = start(first, c, ic + ldc + L);
+        DoubleVector c2_0 = start(first, c, ic + 2 * ldc);
+        DoubleVector c2_1 = start(first, c, ic + 2 * ldc + L);
+        DoubleVector c3_0 = start(first, c, ic + 3 * ldc);
+        DoubleVector c3_1 = start(first, c, ic + 3 * ldc + L);
+        DoubleVector c4_0 = start(first, c, ic + 4 * ldc);
+        DoubleVector c4_1 = start(first, c, ic + 4 * ldc + L);
+        DoubleVector c5_0 = start(first, c, ic + 5 * ldc);
+        DoubleVector c5_1 = start(first, c, ic + 5 * ldc + L);
+        DoubleVector c6_0 = start(first, c, ic + 6 * ldc);
+        DoubleVector c6_1 = start(first, c, ic + 6 * ldc + L);
+        DoubleVector c7_0 = start(first, c, ic + 7 * ldc);
+        DoubleVector c7_1 = start(first, c, ic + 7 * ldc + L);
         for (int p = 0; p < kc; p++) {
             int bp = ib + p * 2 * L;
             int ap = ia + p * 8;
@@ -313,32 +320,33 @@ final class VectorGemm {
         c7_1.intoArray(c, ic + 7 * ldc + L);
     }
 
-    /** 8 rows x 3 vectors: C tile (row stride ldc) += packed A micro-panel x packed B micro-panel, fma in increasing p. */
-    private static void k8x3(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic, int ldc) {
-        DoubleVector c0_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic);
-        DoubleVector c0_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + L);
-        DoubleVector c0_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * L);
-        DoubleVector c1_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc);
-        DoubleVector c1_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc + L);
-        DoubleVector c1_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + ldc + 2 * L);
-        DoubleVector c2_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc);
-        DoubleVector c2_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc + L);
-        DoubleVector c2_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 2 * ldc + 2 * L);
-        DoubleVector c3_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc);
-        DoubleVector c3_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc + L);
-        DoubleVector c3_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 3 * ldc + 2 * L);
-        DoubleVector c4_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc);
-        DoubleVector c4_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc + L);
-        DoubleVector c4_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 4 * ldc + 2 * L);
-        DoubleVector c5_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc);
-        DoubleVector c5_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc + L);
-        DoubleVector c5_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 5 * ldc + 2 * L);
-        DoubleVector c6_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc);
-        DoubleVector c6_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc + L);
-        DoubleVector c6_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 6 * ldc + 2 * L);
-        DoubleVector c7_0 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc);
-        DoubleVector c7_1 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc + L);
-        DoubleVector c7_2 = first ? DoubleVector.zero(S) : DoubleVector.fromArray(S, c, ic + 7 * ldc + 2 * L);
+    /** 8 rows x 3 vectors: fma in increasing p, from +0 (first k-block) or from C. */
+    private static void k8x3(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic,
+            int ldc) {
+        DoubleVector c0_0 = start(first, c, ic);
+        DoubleVector c0_1 = start(first, c, ic + L);
+        DoubleVector c0_2 = start(first, c, ic + 2 * L);
+        DoubleVector c1_0 = start(first, c, ic + ldc);
+        DoubleVector c1_1 = start(first, c, ic + ldc + L);
+        DoubleVector c1_2 = start(first, c, ic + ldc + 2 * L);
+        DoubleVector c2_0 = start(first, c, ic + 2 * ldc);
+        DoubleVector c2_1 = start(first, c, ic + 2 * ldc + L);
+        DoubleVector c2_2 = start(first, c, ic + 2 * ldc + 2 * L);
+        DoubleVector c3_0 = start(first, c, ic + 3 * ldc);
+        DoubleVector c3_1 = start(first, c, ic + 3 * ldc + L);
+        DoubleVector c3_2 = start(first, c, ic + 3 * ldc + 2 * L);
+        DoubleVector c4_0 = start(first, c, ic + 4 * ldc);
+        DoubleVector c4_1 = start(first, c, ic + 4 * ldc + L);
+        DoubleVector c4_2 = start(first, c, ic + 4 * ldc + 2 * L);
+        DoubleVector c5_0 = start(first, c, ic + 5 * ldc);
+        DoubleVector c5_1 = start(first, c, ic + 5 * ldc + L);
+        DoubleVector c5_2 = start(first, c, ic + 5 * ldc + 2 * L);
+        DoubleVector c6_0 = start(first, c, ic + 6 * ldc);
+        DoubleVector c6_1 = start(first, c, ic + 6 * ldc + L);
+        DoubleVector c6_2 = start(first, c, ic + 6 * ldc + 2 * L);
+        DoubleVector c7_0 = start(first, c, ic + 7 * ldc);
+        DoubleVector c7_1 = start(first, c, ic + 7 * ldc + L);
+        DoubleVector c7_2 = start(first, c, ic + 7 * ldc + 2 * L);
         for (int p = 0; p < kc; p++) {
             int bp = ib + p * 3 * L;
             int ap = ia + p * 8;

@@ -92,12 +92,12 @@ class GemmTest {
 
     @Test
     void packedKernelEdgesAreBitIdentical() {
-        // the packed kernel: micro-tiles of 8 rows x 3 vectors, k-blocks of 256, column blocks of up to
-        // 768, row blocks of 1024; sizes around each of those edges, for any vector width
+        // the packed kernel: micro-tiles of 8 rows x 3 vectors, k-blocks of 192, column blocks of up to
+        // 512, row blocks of 1024; sizes around each of those edges (and around 256), for any vector width
         SplittableRandom r = new SplittableRandom(13);
         int[] ms = {8, 9, 15, 16, 17, 23, 24, 25, 31};
         int[] ns = {8, 9, 16, 17, 23, 24, 25, 31, 32, 40, 47, 48, 49, 55, 71, 72, 73};
-        int[] ks = {2, 3, 255, 256, 257, 513};
+        int[] ks = {2, 3, 191, 192, 193, 255, 256, 257, 385};
         for (int k : ks) {
             for (int m : ms) {
                 for (int n : ns) {
@@ -107,6 +107,7 @@ class GemmTest {
         }
         // more than one column block (the blocks of equal width), more than one row block
         assertBitIdentical(r, 10, 300, 769);
+        assertBitIdentical(r, 11, 200, 513);
         assertBitIdentical(r, 9, 20, 1600);
         assertBitIdentical(r, 1030, 7, 30);
         assertBitIdentical(r, 1025, 260, 9);

@@ -194,8 +194,8 @@ final class VectorGemm {
     }
 
     /** C tile (at ic, row stride ldc) += A micro-panel (at ia) x B micro-panel (at ib, nv vectors wide). */
-    private static void tile(int nv, boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic,
-            int ldc) {
+    private static void tile(int nv, boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c,
+            int ic, int ldc) {
         switch (nv) {
             case 1:
                 k8x1(first, kc, pa, ia, pb, ib, c, ic, ldc);

@@ -71,7 +71,8 @@ class GemmTest {
         double[] x = new double[len];
         for (int i = 0; i < len; i++) {
             int kind = r.nextInt(50);
-            x[i] = kind == 0 ? 0.0 : kind == 1 ? -0.0 : kind == 2 ? (r.nextDouble() - 0.5) * 1e12 : r.nextDouble() * 2 - 1;
+            x[i] = kind == 0 ? 0.0 : kind == 1 ? -0.0
+                    : kind == 2 ? (r.nextDouble() - 0.5) * 1e12 : r.nextDouble() * 2 - 1;
         }
         return x;
     }

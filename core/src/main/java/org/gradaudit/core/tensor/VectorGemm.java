@@ -26,20 +26,21 @@ final class VectorGemm {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    /** Rows of a micro-tile. */
-    static final int MR = 8;                          // packA unrolls 8 rows
-
-    /** Vectors per row of a micro-tile, and its columns. */
-    private static final int NV = 3;
+    /**
+     * Rows of a micro-tile, and vectors per row of one: 8 x 3 with 8-lane vectors (AVX-512, 32
+     * registers), 6 x 2 with narrower ones (AVX2 has only 16 registers).
+     */
+    static final int MR = L >= 8 ? 8 : 6;
+    private static final int NV = L >= 8 ? 3 : 2;
     private static final int NR = NV * L;
 
-    /** Rows of B per k-block: an A micro-panel (MR x KC doubles, 12 KiB) stays in L1; tuned by JMH. */
+    /** Rows of B per k-block: an A micro-panel (MR x KC doubles, at most 12 KiB) stays in L1; tuned by JMH. */
     private static final int KC = 192;
 
     /** Rows of A per row block (a multiple of MR): bounds the A packing buffer (MC x KC doubles). */
-    private static final int MC = 1024;
+    private static final int MC = 1008;
 
-    /** At most this many columns per column block: a packed B block (KC x NC doubles, 768 KiB) stays in L2. */
+    /** At most this many columns per column block: a packed B block (KC x NC doubles, at most 768 KiB) stays in L2. */
     private static final int NC = 512;
 
     static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
@@ -159,7 +160,7 @@ final class VectorGemm {
      */
     private static void packA(double[] a, int src, int k, int mc, int kc, double[] pa) {
         int ir = 0;
-        for (; ir + 8 <= mc; ir += 8) {
+        for (; MR == 8 && ir + 8 <= mc; ir += 8) {
             int to = ir * kc;
             int s0 = src + ir * k;
             int s1 = s0 + k;
@@ -181,8 +182,8 @@ final class VectorGemm {
                 pa[d + 7] = a[s7 + p];
             }
         }
-        if (ir < mc) {
-            int h = mc - ir;
+        for (; ir < mc; ir += MR) {
+            int h = Math.min(MR, mc - ir);
             int to = ir * kc;
             for (int r = 0; r < MR; r++) {
                 int from = src + (ir + r) * k;
@@ -196,18 +197,31 @@ final class VectorGemm {
     /** C tile (at ic, row stride ldc) += A micro-panel (at ia) x B micro-panel (at ib, nv vectors wide). */
     private static void tile(int nv, boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c,
             int ic, int ldc) {
-        switch (nv) {
-            case 1:
-                k8x1(first, kc, pa, ia, pb, ib, c, ic, ldc);
-                break;
-            case 2:
-                k8x2(first, kc, pa, ia, pb, ib, c, ic, ldc);
-                break;
-            case 3:
-                k8x3(first, kc, pa, ia, pb, ib, c, ic, ldc);
-                break;
-            default:
-                throw new IllegalArgumentException("panel of " + nv + " vectors");
+        if (MR == 8) {
+            switch (nv) {
+                case 1:
+                    k8x1(first, kc, pa, ia, pb, ib, c, ic, ldc);
+                    break;
+                case 2:
+                    k8x2(first, kc, pa, ia, pb, ib, c, ic, ldc);
+                    break;
+                case 3:
+                    k8x3(first, kc, pa, ia, pb, ib, c, ic, ldc);
+                    break;
+                default:
+                    throw new IllegalArgumentException("panel of " + nv + " vectors");
+            }
+        } else {
+            switch (nv) {
+                case 1:
+                    k6x1(first, kc, pa, ia, pb, ib, c, ic, ldc);
+                    break;
+                case 2:
+                    k6x2(first, kc, pa, ia, pb, ib, c, ic, ldc);
+                    break;
+                default:
+                    throw new IllegalArgumentException("panel of " + nv + " vectors");
+            }
         }
     }
 
@@ -410,6 +424,93 @@ final class VectorGemm {
         c7_0.intoArray(c, ic + 7 * ldc);
         c7_1.intoArray(c, ic + 7 * ldc + L);
         c7_2.intoArray(c, ic + 7 * ldc + 2 * L);
+    }
+
+    /** 6 rows x 1 vector: fma in increasing p, from +0 (first k-block) or from C. */
+    private static void k6x1(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic,
+            int ldc) {
+        DoubleVector c0_0 = start(first, c, ic);
+        DoubleVector c1_0 = start(first, c, ic + ldc);
+        DoubleVector c2_0 = start(first, c, ic + 2 * ldc);
+        DoubleVector c3_0 = start(first, c, ic + 3 * ldc);
+        DoubleVector c4_0 = start(first, c, ic + 4 * ldc);
+        DoubleVector c5_0 = start(first, c, ic + 5 * ldc);
+        for (int p = 0; p < kc; p++) {
+            int bp = ib + p * 1 * L;
+            int ap = ia + p * 6;
+            DoubleVector b0 = DoubleVector.fromArray(S, pb, bp);
+            DoubleVector x0 = DoubleVector.broadcast(S, pa[ap]);
+            c0_0 = x0.fma(b0, c0_0);
+            DoubleVector x1 = DoubleVector.broadcast(S, pa[ap + 1]);
+            c1_0 = x1.fma(b0, c1_0);
+            DoubleVector x2 = DoubleVector.broadcast(S, pa[ap + 2]);
+            c2_0 = x2.fma(b0, c2_0);
+            DoubleVector x3 = DoubleVector.broadcast(S, pa[ap + 3]);
+            c3_0 = x3.fma(b0, c3_0);
+            DoubleVector x4 = DoubleVector.broadcast(S, pa[ap + 4]);
+            c4_0 = x4.fma(b0, c4_0);
+            DoubleVector x5 = DoubleVector.broadcast(S, pa[ap + 5]);
+            c5_0 = x5.fma(b0, c5_0);
+        }
+        c0_0.intoArray(c, ic);
+        c1_0.intoArray(c, ic + ldc);
+        c2_0.intoArray(c, ic + 2 * ldc);
+        c3_0.intoArray(c, ic + 3 * ldc);
+        c4_0.intoArray(c, ic + 4 * ldc);
+        c5_0.intoArray(c, ic + 5 * ldc);
+    }
+
+    /** 6 rows x 2 vectors: fma in increasing p, from +0 (first k-block) or from C. */
+    private static void k6x2(boolean first, int kc, double[] pa, int ia, double[] pb, int ib, double[] c, int ic,
+            int ldc) {
+        DoubleVector c0_0 = start(first, c, ic);
+        DoubleVector c0_1 = start(first, c, ic + L);
+        DoubleVector c1_0 = start(first, c, ic + ldc);
+        DoubleVector c1_1 = start(first, c, ic + ldc + L);
+        DoubleVector c2_0 = start(first, c, ic + 2 * ldc);
+        DoubleVector c2_1 = start(first, c, ic + 2 * ldc + L);
+        DoubleVector c3_0 = start(first, c, ic + 3 * ldc);
+        DoubleVector c3_1 = start(first, c, ic + 3 * ldc + L);
+        DoubleVector c4_0 = start(first, c, ic + 4 * ldc);
+        DoubleVector c4_1 = start(first, c, ic + 4 * ldc + L);
+        DoubleVector c5_0 = start(first, c, ic + 5 * ldc);
+        DoubleVector c5_1 = start(first, c, ic + 5 * ldc + L);
+        for (int p = 0; p < kc; p++) {
+            int bp = ib + p * 2 * L;
+            int ap = ia + p * 6;
+            DoubleVector b0 = DoubleVector.fromArray(S, pb, bp);
+            DoubleVector b1 = DoubleVector.fromArray(S, pb, bp + L);
+            DoubleVector x0 = DoubleVector.broadcast(S, pa[ap]);
+            c0_0 = x0.fma(b0, c0_0);
+            c0_1 = x0.fma(b1, c0_1);
+            DoubleVector x1 = DoubleVector.broadcast(S, pa[ap + 1]);
+            c1_0 = x1.fma(b0, c1_0);
+            c1_1 = x1.fma(b1, c1_1);
+            DoubleVector x2 = DoubleVector.broadcast(S, pa[ap + 2]);
+            c2_0 = x2.fma(b0, c2_0);
+            c2_1 = x2.fma(b1, c2_1);
+            DoubleVector x3 = DoubleVector.broadcast(S, pa[ap + 3]);
+            c3_0 = x3.fma(b0, c3_0);
+            c3_1 = x3.fma(b1, c3_1);
+            DoubleVector x4 = DoubleVector.broadcast(S, pa[ap + 4]);
+            c4_0 = x4.fma(b0, c4_0);
+            c4_1 = x4.fma(b1, c4_1);
+            DoubleVector x5 = DoubleVector.broadcast(S, pa[ap + 5]);
+            c5_0 = x5.fma(b0, c5_0);
+            c5_1 = x5.fma(b1, c5_1);
+        }
+        c0_0.intoArray(c, ic);
+        c0_1.intoArray(c, ic + L);
+        c1_0.intoArray(c, ic + ldc);
+        c1_1.intoArray(c, ic + ldc + L);
+        c2_0.intoArray(c, ic + 2 * ldc);
+        c2_1.intoArray(c, ic + 2 * ldc + L);
+        c3_0.intoArray(c, ic + 3 * ldc);
+        c3_1.intoArray(c, ic + 3 * ldc + L);
+        c4_0.intoArray(c, ic + 4 * ldc);
+        c4_1.intoArray(c, ic + 4 * ldc + L);
+        c5_0.intoArray(c, ic + 5 * ldc);
+        c5_1.intoArray(c, ic + 5 * ldc + L);
     }
 
     /** Fewer than MR rows: B read in place, blocks of six, four and one rows; the last columns narrower. */

@@ -714,10 +714,15 @@ final class VectorGemm {
         for (int i = 0; i < b.length; i++) {
             b[i] = Math.cos(i + 2) / 7;
         }
-        double[] x = new double[m * n];
-        double[] y = new double[m * n];
-        gemm(a, 0, b, 0, x, 0, m, k, n);
-        Gemm.scalar(a, 0, b, 0, y, 0, m, k, n);
-        return java.util.Arrays.equals(x, y) && dot(a, 0, b, 0, 2 * NR + 5) == Gemm.scalarDot(a, 0, b, 0, 2 * NR + 5);
+        for (int rows : new int[] {m, MR - 1}) {        // the packed kernel, then the unpacked one
+            double[] x = new double[rows * n];
+            double[] y = new double[rows * n];
+            gemm(a, 0, b, 0, x, 0, rows, k, n);
+            Gemm.scalar(a, 0, b, 0, y, 0, rows, k, n);
+            if (!java.util.Arrays.equals(x, y)) {
+                return false;
+            }
+        }
+        return dot(a, 0, b, 0, 2 * NR + 5) == Gemm.scalarDot(a, 0, b, 0, 2 * NR + 5);
     }
 }

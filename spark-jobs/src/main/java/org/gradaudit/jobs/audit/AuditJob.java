@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.scheduler.SparkListener;
@@ -154,6 +155,28 @@ public final class AuditJob {
 
         public int units() { return units.size(); }
         public int partitions() { return partitions; }
+
+        /**
+         * The units of partition {@code part}: every {@code partitions}-th unit from the
+         * {@code part}-th on, so that each partition holds its share of every case and test (units
+         * of different cases differ in cost, and the measured cost is only an estimate).
+         */
+        List<WorkUnit> slice(int part) {
+            List<WorkUnit> r = new ArrayList<>();
+            for (int u = part; u < units.size(); u += partitions) {
+                r.add(units.get(u));
+            }
+            return r;
+        }
+
+        /** The slices of every partition, in partition order. */
+        List<List<WorkUnit>> slices() {
+            List<List<WorkUnit>> r = new ArrayList<>(partitions);
+            for (int p = 0; p < partitions; p++) {
+                r.add(slice(p));
+            }
+            return r;
+        }
         /** Coordinates per unit, by case name (prepared cases only). */
         public Map<String, Integer> chunks() { return chunks; }
         public List<CasePlan> cases() { return cases; }
@@ -253,8 +276,9 @@ public final class AuditJob {
                 LOG.info("broadcasting {} prepared checks ({} bytes)", shipped.size(), bc.value().size());
                 jsc.setJobDescription("gradaudit audit " + spec.name() + ": " + plan.units() + " units");
                 int reducers = Math.max(1, Math.min(plan.partitions(), plan.units()));
-                List<Tuple2<Long, UnitOutput>> out = jsc.parallelize(plan.units, plan.partitions())
-                        .mapToPair(new RunUnit(bc, options.failFirstAttempt()))
+                // one slice per partition (a list of as many elements as slices is cut one per slice)
+                List<Tuple2<Long, UnitOutput>> out = jsc.parallelize(plan.slices(), plan.partitions())
+                        .flatMapToPair(new RunSlice(new RunUnit(bc, options.failFirstAttempt())))
                         .reduceByKey(new MergeOutputs(), reducers)
                         .collect();
                 for (Tuple2<Long, UnitOutput> t : out) {
@@ -588,7 +612,7 @@ public final class AuditJob {
                     many = Math.min(many, secondsOf(c, spread, m));
                 }
                 reps++;
-            } while (cold <= 0.2 && System.nanoTime() - start < 150_000_000L && reps < 100);
+            } while (cold <= 0.2 && System.nanoTime() - start < 50_000_000L && reps < 100);
             if (m == 1) {
                 return new UnitCost(0, one);
             }
@@ -615,6 +639,25 @@ public final class AuditJob {
      * ERROR) instead of failing the whole job. With {@code failFirstAttempt} (tests only) every
      * task's first attempt throws, so Spark retries it: the report must not change.
      */
+    /** Runs the units of one partition's slice, one after another. */
+    static final class RunSlice implements PairFlatMapFunction<List<WorkUnit>, Long, UnitOutput> {
+        private static final long serialVersionUID = 1L;
+        private final RunUnit unit;
+
+        RunSlice(RunUnit unit) {
+            this.unit = unit;
+        }
+
+        @Override
+        public java.util.Iterator<Tuple2<Long, UnitOutput>> call(List<WorkUnit> slice) {
+            List<Tuple2<Long, UnitOutput>> r = new ArrayList<>(slice.size());
+            for (WorkUnit u : slice) {
+                r.add(unit.call(u));
+            }
+            return r.iterator();
+        }
+    }
+
     static final class RunUnit implements PairFunction<WorkUnit, Long, UnitOutput> {
         private static final long serialVersionUID = 1L;
         private final Broadcast<ChecksPayload> checks;
@@ -792,9 +835,8 @@ public final class AuditJob {
 
     /**
      * Progress on stderr while the units run: a Spark listener counts the finished tasks of the
-     * units' stage (each task runs a known, contiguous range of units, as {@code parallelize}
-     * slices them), so it knows the units and the cases done; prints at most every 2 s and at the
-     * end, with the elapsed time and an ETA from the rate so far.
+     * units' stage (task i runs {@link Plan#slice} i), so it knows the units and the cases done;
+     * prints at most every 2 s and at the end, with the elapsed time and an ETA from the rate so far.
      */
     static final class Progress extends SparkListener {
         private final PrintStream out;
@@ -845,10 +887,8 @@ public final class AuditJob {
             boolean[] unitDone = new boolean[n];
             int units = 0;
             for (int part : done) {
-                long lo = (long) part * n / p;
-                long hi = (long) (part + 1) * n / p;
-                for (long u = lo; u < hi; u++) {
-                    unitDone[(int) u] = true;
+                for (int u = part; u < n; u += p) {                // the units of slice part
+                    unitDone[u] = true;
                     units++;
                 }
             }

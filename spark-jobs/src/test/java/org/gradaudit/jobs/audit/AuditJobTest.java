@@ -176,6 +176,21 @@ class AuditJobTest {
             }
         }
         assertEquals(expected, plan.units());
+        // the slices deal the units out in turn: every unit in exactly one, sizes within one
+        List<List<AuditJob.WorkUnit>> slices = plan.slices();
+        assertEquals(plan.partitions(), slices.size());
+        java.util.Set<AuditJob.WorkUnit> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int smallest = Integer.MAX_VALUE;
+        int largest = 0;
+        for (List<AuditJob.WorkUnit> slice : slices) {
+            for (AuditJob.WorkUnit u : slice) {
+                assertTrue(seen.add(u), "unit " + u + " in two slices");
+            }
+            smallest = Math.min(smallest, slice.size());
+            largest = Math.max(largest, slice.size());
+        }
+        assertEquals(plan.units(), seen.size());
+        assertTrue(largest - smallest <= 1, smallest + " to " + largest + " units per slice");
         AuditJob.Plan measured = AuditJob.plan(prepared, AuditJob.Options.DEFAULTS, 2);
         assertTrue(measured.partitions() >= 2, "at least Spark's default parallelism: " + measured.partitions());
         assertEquals(measured.chunks().get("tanh_dot"), 24, "a case of 24 cheap coordinates fits in one ~0.5 s unit");

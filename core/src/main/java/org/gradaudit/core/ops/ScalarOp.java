@@ -120,7 +120,7 @@ public enum ScalarOp implements RowKernel {
         }
     },
     TANH("tanh", 1) {
-        @Override double apply(double a) { return Math.tanh(a); }
+        @Override double apply(double a) { return SpecialFunctions.tanh(a); }
         @Override public Variable[] partials(Variable[] x, Variable y) {
             return new Variable[] {T.sub(1.0, T.sqr(y))};                        // 1 - tanh(x)^2
         }

@@ -66,7 +66,7 @@ class GradientOpsTest {
     @Test
     void gradScaleMultipliesTheGradient() {
         assertEquals(8.0, gradAt(T.sqr(Gradient.gradScale(s, 2)), 2), 0);
-        double t = Math.tanh(0.7);
+        double t = org.gradaudit.core.tensor.SpecialFunctions.tanh(0.7);     // the tanh op's own value
         assertEquals(-(1 - t * t), gradAt(Gradient.gradScale(T.tanh(s), -1), 0.7), 1e-15);
         assertEquals(t, eval1(List.of(s), Gradient.gradScale(T.tanh(s), -1), NDArray.scalar(0.7)).item(), 0);
     }

@@ -18,6 +18,8 @@ import org.gradaudit.core.Op;
 import org.gradaudit.core.SharedVariable;
 import org.gradaudit.core.TensorType;
 import org.gradaudit.core.Variable;
+import org.gradaudit.core.ops.DimShuffle;
+import org.gradaudit.core.ops.Dot;
 import org.gradaudit.core.ops.GradientOps;
 
 /**
@@ -91,7 +93,47 @@ public final class Compiler {
             return new Program(types.toArray(new TensorType[0]), names.toArray(new String[0]), inputs.size(),
                     constSlots.stream().mapToInt(Integer::intValue).toArray(), constValues.toArray(new NDArray[0]),
                     sharedSlots.stream().mapToInt(Integer::intValue).toArray(), shared.toArray(new SharedVariable[0]),
-                    code.toArray(new Program.Instruction[0]), outSlots);
+                    live(code, outSlots).toArray(new Program.Instruction[0]), outSlots);
+        }
+
+        /** x when {@code v} is {@code transpose(x)} of a matrix x; null otherwise. */
+        private static Variable transposedMatrix(Variable v) {
+            Apply a = v.owner();
+            if (a == null || !(a.op() instanceof DimShuffle) || a.input(0).ndim() != 2) {
+                return null;
+            }
+            int[] order = ((DimShuffle) a.op()).order();
+            return order.length == 2 && order[0] == 1 && order[1] == 0 ? a.input(0) : null;
+        }
+
+        /**
+         * Drops instructions none of whose outputs is read or returned (a transpose whose only
+         * reader now reads its input); ops are pure, so nothing else changes.
+         */
+        private List<Program.Instruction> live(List<Program.Instruction> all, int[] outSlots) {
+            boolean[] needed = new boolean[types.size()];
+            for (int s : outSlots) {
+                needed[s] = true;
+            }
+            boolean[] keep = new boolean[all.size()];
+            for (int pc = all.size() - 1; pc >= 0; pc--) {
+                Program.Instruction ins = all.get(pc);
+                for (int s : ins.out) {
+                    keep[pc] |= needed[s];
+                }
+                if (keep[pc]) {
+                    for (int s : ins.in) {
+                        needed[s] = true;
+                    }
+                }
+            }
+            List<Program.Instruction> r = new ArrayList<>();
+            for (int pc = 0; pc < all.size(); pc++) {
+                if (keep[pc]) {
+                    r.add(all.get(pc));
+                }
+            }
+            return r;
         }
 
         private static void checkValueType(Variable v, String where) {
@@ -179,6 +221,12 @@ public final class Compiler {
             if (op instanceof GradientOps.ViewOp) {
                 slotOf.put(node.out(), in[0]);
                 return;
+            }
+            Variable transposed = transposedMatrix(node.input(0));
+            if (op instanceof Dot && !((Dot) op).isTransposed() && transposed != null && node.input(1).ndim() == 2) {
+                // dot(transpose(x), y): the product reads x's columns (same bits, no copy of x)
+                op = Dot.transposedX();
+                in[0] = slot(transposed, "input 0 of " + op);
             }
             for (Variable o : node.outputs()) {
                 checkValueType(o, "an output of " + op);

@@ -25,6 +25,31 @@ import org.gradaudit.core.tensor.Gemm;
 public final class Dot extends Op {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * {@code dot(x^T, y)} for a matrix x and a matrix y: made only by the compiler, from
+     * {@code dot(transpose(x), y)}, so that the product reads x's columns instead of a transposed
+     * copy (same bits). Not a user op; it has no gradient of its own.
+     */
+    private final boolean transposeX;
+
+    public Dot() {
+        this(false);
+    }
+
+    private Dot(boolean transposeX) {
+        this.transposeX = transposeX;
+    }
+
+    /** The op computing {@code dot(x^T, y)} for matrices x and y (see {@link #isTransposed}). */
+    public static Dot transposedX() {
+        return new Dot(true);
+    }
+
+    /** True for {@code dot(x^T, y)}. */
+    public boolean isTransposed() {
+        return transposeX;
+    }
+
     public static Variable apply(Variable x, Variable y) {
         return new Dot().makeNode(x, y).out();
     }
@@ -36,6 +61,13 @@ public final class Dot extends Op {
         }
         TensorType x = Errors.requireTensor(this, 0, inputs.get(0));
         TensorType y = Errors.requireTensor(this, 1, inputs.get(1));
+        if (transposeX) {
+            if (x.ndim() != 2 || y.ndim() != 2) {
+                throw new IllegalArgumentException(this + ": the transposed form takes two matrices, got ndim "
+                        + x.ndim() + " and " + y.ndim());
+            }
+            x = new TensorType(x.dtype(), new boolean[] {x.broadcastable(1), x.broadcastable(0)});
+        }
         for (int i = 0; i < 2; i++) {
             int nd = i == 0 ? x.ndim() : y.ndim();
             if (nd < 1 || nd > 2) {
@@ -67,6 +99,9 @@ public final class Dot extends Op {
         NDArray y = in[1];
         DType out = DType.upcast(x.dtype(), y.dtype());
         int[] xs = x.shape();
+        if (transposeX) {
+            xs = new int[] {xs[1], xs[0]};
+        }
         int[] ys = y.shape();
         int kx = xs[xs.length - 1];
         int ky = ys[0];
@@ -84,7 +119,11 @@ public final class Dot extends Op {
             os = new int[0];
         } else {
             r = buffers[0] != null && buffers[0].length == m * n ? buffers[0] : new double[m * n];
-            Gemm.gemm(x.unsafeData(), 0, y.unsafeData(), 0, r, 0, m, kx, n);
+            if (transposeX) {
+                Gemm.gemmTransA(x.unsafeData(), y.unsafeData(), r, m, kx, n);
+            } else {
+                Gemm.gemm(x.unsafeData(), 0, y.unsafeData(), 0, r, 0, m, kx, n);
+            }
             os = xs.length == 2 && ys.length == 2 ? new int[] {m, n} : xs.length == 2 ? new int[] {m} : new int[] {n};
         }
         out.coerceAll(r);
@@ -100,6 +139,9 @@ public final class Dot extends Op {
      */
     @Override
     public int[][] updateChanged(NDArray[] in, int[][] changed, double[][] out) {
+        if (transposeX) {
+            return null;
+        }
         int[] xs = in[0].shape();
         int[] ys = in[1].shape();
         if ((xs.length == 1 && changed[0] != null) || (ys.length == 1 && changed[1] != null)) {
@@ -183,6 +225,9 @@ public final class Dot extends Op {
         } else if (x.ndim() == 1) {                      // z = x Y
             gx = apply(y, gz);
             gy = outer(x, gz);
+        } else if (transposeX) {                         // Z = X^T Y
+            gx = apply(y, T.transpose(gz));
+            gy = apply(x, gz);
         } else {                                         // Z = X Y
             gx = apply(gz, T.transpose(y));
             gy = apply(T.transpose(x), gz);
@@ -204,10 +249,10 @@ public final class Dot extends Op {
         Variable ty = evalPoints.get(1);
         Variable r = null;
         if (!DisconnectedType.is(tx)) {
-            r = apply(tx, inputs.get(1));
+            r = new Dot(transposeX).makeNode(tx, inputs.get(1)).out();
         }
         if (!DisconnectedType.is(ty)) {
-            Variable t = apply(inputs.get(0), ty);
+            Variable t = new Dot(transposeX).makeNode(inputs.get(0), ty).out();
             r = r == null ? t : T.add(r, t);
         }
         if (r == null || outputs.get(0).dtype().isDiscrete()) {
@@ -218,11 +263,11 @@ public final class Dot extends Op {
 
     @Override
     protected Object[] props() {
-        return new Object[0];
+        return transposeX ? new Object[] {"x transposed"} : new Object[0];
     }
 
     @Override
     public String toString() {
-        return "Dot";
+        return transposeX ? "Dot{x transposed}" : "Dot";
     }
 }

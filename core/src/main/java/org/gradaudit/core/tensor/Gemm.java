@@ -213,4 +213,56 @@ public final class Gemm {
             }
         }
     }
+
+    /**
+     * {@code C = A^T B} into {@code c} (m x n) for A stored k x m and B k x n, with the bits of
+     * {@link #gemm} on the transposed A (each element's fma chain in increasing p): the packed
+     * kernel gathers A's micro-panels from its columns instead of transposing it first. Small or
+     * narrow products, and the scalar path, transpose into a temporary.
+     */
+    public static void gemmTransA(double[] a, double[] b, double[] c, int m, int k, int n) {
+        if (!VECTORIZED || n < 8 || k < 2 || m < 2 * VectorGemm.MR) {
+            double[] at = new double[m * k];
+            for (int p = 0; p < k; p++) {
+                for (int i = 0; i < m; i++) {
+                    at[i * k + p] = a[p * m + i];
+                }
+            }
+            gemm(at, 0, b, 0, c, 0, m, k, n);
+            return;
+        }
+        int threads = THREADS;
+        if (threads > 1 && (long) m * k * n >= PARALLEL_MIN_FMAS && m >= 12 * threads) {
+            int rowsPer = (m + threads - 1) / threads;
+            rowsPer += (VectorGemm.MR - rowsPer % VectorGemm.MR) % VectorGemm.MR;
+            java.util.List<java.util.concurrent.ForkJoinTask<?>> tasks = new java.util.ArrayList<>();
+            for (int r0 = rowsPer; r0 < m; r0 += rowsPer) {
+                int rows = Math.min(rowsPer, m - r0);
+                int start = r0;
+                tasks.add(java.util.concurrent.ForkJoinPool.commonPool().submit(
+                        () -> transARows(a, start, m, b, c, start * n, rows, k, n)));
+            }
+            transARows(a, 0, m, b, c, 0, Math.min(rowsPer, m), k, n);
+            for (java.util.concurrent.ForkJoinTask<?> t : tasks) {
+                t.join();
+            }
+            return;
+        }
+        transARows(a, 0, m, b, c, 0, m, k, n);
+    }
+
+    /** Rows {@code [ao, ao + rows)} of {@code A^T B}: the packed kernel when there is a whole micro-panel. */
+    private static void transARows(double[] a, int ao, int lda, double[] b, double[] c, int co, int rows, int k, int n) {
+        if (rows >= VectorGemm.MR) {
+            VectorGemm.packedTransA(a, ao, lda, b, 0, c, co, rows, k, n);
+            return;
+        }
+        double[] at = new double[rows * k];
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < rows; i++) {
+                at[i * k + p] = a[p * lda + ao + i];
+            }
+        }
+        serial(at, 0, b, 0, c, co, rows, k, n);
+    }
 }

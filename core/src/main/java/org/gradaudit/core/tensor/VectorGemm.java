@@ -77,6 +77,21 @@ final class VectorGemm {
     }
 
     private static void packed(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        packed(a, ao, k, 1, b, bo, c, co, m, k, n);
+    }
+
+    /**
+     * {@code C = A^T B} for A stored k x m (row stride {@code lda}), m >= MR: the packed product
+     * with the micro-panels of A gathered from its columns, so each element keeps the chain of
+     * {@link #gemm} and the result has the bits of transposing A first.
+     */
+    static void packedTransA(double[] a, int ao, int lda, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        packed(a, ao, 1, lda, b, bo, c, co, m, k, n);
+    }
+
+    /** The packed product; element (i, p) of A is {@code a[ao + i * rs + p * ps]}. */
+    private static void packed(double[] a, int ao, int rs, int ps, double[] b, int bo, double[] c, int co, int m, int k,
+            int n) {
         int kcMax = Math.min(k, KC);
         int mcMax = Math.min(roundUp(m, MR), MC);
         int ncBlocks = (n + NC - 1) / NC;
@@ -90,7 +105,7 @@ final class VectorGemm {
             boolean first = pc == 0;            // later k-blocks continue each element's chain from C
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
-                packA(a, ao + ic * k + pc, k, mc, kc, pa);
+                packA(a, ao + ic * rs + pc * ps, rs, ps, mc, kc, pa);
                 for (int jc = 0; jc < n; jc += ncMax) {
                     int nc = Math.min(ncMax, n - jc);
                     packB(b, bo + pc * n + jc, n, kc, nc, pb);
@@ -155,12 +170,22 @@ final class VectorGemm {
     }
 
     /**
-     * Packs the mc x kc block of A at {@code src} (row stride k) into micro-panels of MR rows, each
-     * p-major (the MR values of one p together) and zero-padded: micro-panel ir starts at ir * kc.
+     * Packs the mc x kc block of A at {@code src} (element (i, p) at {@code src + i * rs + p * ps})
+     * into micro-panels of MR rows, each p-major (the MR values of one p together) and zero-padded:
+     * micro-panel ir starts at ir * kc.
      */
-    private static void packA(double[] a, int src, int k, int mc, int kc, double[] pa) {
+    private static void packA(double[] a, int src, int rs, int ps, int mc, int kc, double[] pa) {
         int ir = 0;
-        for (; MR == 8 && ir + 8 <= mc; ir += 8) {
+        if (rs == 1) {                            // a transposed A: the MR values of one p are contiguous
+            for (; ir + MR <= mc; ir += MR) {
+                int to = ir * kc;
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, src + p * ps + ir, pa, to + p * MR, MR);
+                }
+            }
+        }
+        int k = rs;
+        for (; ps == 1 && MR == 8 && ir + 8 <= mc; ir += 8) {
             int to = ir * kc;
             int s0 = src + ir * k;
             int s1 = s0 + k;
@@ -186,9 +211,9 @@ final class VectorGemm {
             int h = Math.min(MR, mc - ir);
             int to = ir * kc;
             for (int r = 0; r < MR; r++) {
-                int from = src + (ir + r) * k;
+                int from = src + (ir + r) * rs;
                 for (int p = 0; p < kc; p++) {
-                    pa[to + p * MR + r] = r < h ? a[from + p] : 0.0;
+                    pa[to + p * MR + r] = r < h ? a[from + p * ps] : 0.0;
                 }
             }
         }

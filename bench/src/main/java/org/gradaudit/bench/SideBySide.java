@@ -162,25 +162,29 @@ public final class SideBySide {
      * verdict, from the means and from the best iterations (on a shared machine the two can differ).
      */
     private static void versus(String goal, List<Figure> fs, double limit, String only) {
-        Figure ref = find(fs, "gradaudit");
-        if (ref == null) {
+        Figure multi = find(fs, "gradaudit");
+        if (multi == null) {
             return;
         }
+        Figure single = find(fs, "gradaudit1Thread");
         StringBuilder sb = new StringBuilder(goal + ":");
         boolean met = true;
         boolean metBest = true;
         int compared = 0;
         for (Figure f : fs) {
-            if (f == ref || f.method.startsWith("gradaudit") || (only != null && (only.equals("peers")
+            if (f.method.startsWith("gradaudit") || (only != null && (only.equals("peers")
                     ? f.method.equals("handWritten") : !f.method.equals(only)))) {
                 continue;
             }
+            // one-thread implementations against gradaudit on one thread, the others against its default
+            boolean oneThread = f.method.equals("handWritten") || f.method.endsWith("1Thread");
+            Figure ref = oneThread && single != null ? single : multi;
             double r = ref.score / f.score;
             double rb = ref.best / f.best;
             met &= limit > 1 ? r <= limit : r < limit;
             metBest &= limit > 1 ? rb <= limit : rb < limit;
             compared++;
-            sb.append(String.format(Locale.ROOT, " gradaudit/%s = x%.2f (best x%.2f);", f.method, r, rb));
+            sb.append(String.format(Locale.ROOT, " %s/%s = x%.2f (best x%.2f);", ref.method, f.method, r, rb));
         }
         if (compared == 0) {
             sb.append(" (no peers in this run: bench/run --peers)");

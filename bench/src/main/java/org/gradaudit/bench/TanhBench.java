@@ -55,6 +55,13 @@ public class TanhBench {
         return runner.run(args);
     }
 
+    /** As {@link #gradaudit} with every product on one thread (the default splits large products over the cores). */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = "-Dgradaudit.gemm.threads=1")
+    public NDArray[] gradaudit1Thread() {
+        return runner.run(args);
+    }
+
     /** {@link Function#call}: every call allocates its intermediates and results. */
     @Benchmark
     public List<NDArray> gradauditNewArrays() {

@@ -26,7 +26,7 @@ public final class Gemm {
             Runtime.getRuntime().availableProcessors()));
 
     /** Products below this many multiply-adds run on the calling thread. */
-    private static final long PARALLEL_MIN_FMAS = 1L << 22;
+    private static final long PARALLEL_MIN_FMAS = 1L << 21;
 
     private static boolean vectorApiAvailable() {
         if (Boolean.getBoolean("gradaudit.noVectorApi")) {

@@ -28,4 +28,14 @@ public final class TestSupport {
     public static void assertShape(int[] expected, NDArray actual) {
         assertArrayEquals(expected, actual.shape(), "shape of " + actual);
     }
+
+    /** An array of {@code shape} with values uniform in [-1, 1) from {@code rnd}, coerced to {@code dtype}. */
+    public static NDArray uniform(java.util.SplittableRandom rnd, DType dtype, int... shape) {
+        double[] d = new double[NDArray.sizeOf(shape)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rnd.nextDouble() * 2 - 1;
+        }
+        dtype.coerceAll(d);
+        return NDArray.wrap(dtype, shape, d);
+    }
 }

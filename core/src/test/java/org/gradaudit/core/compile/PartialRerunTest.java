@@ -17,6 +17,7 @@ import org.gradaudit.core.Gradient;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.Op;
 import org.gradaudit.core.T;
+import org.gradaudit.core.TestSupport;
 import org.gradaudit.core.Variable;
 import org.gradaudit.core.ops.Dot;
 import org.gradaudit.core.ops.Elemwise;
@@ -32,12 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class PartialRerunTest {
     private static NDArray random(SplittableRandom rnd, DType dtype, int... shape) {
-        double[] d = new double[NDArray.sizeOf(shape)];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = rnd.nextDouble() * 2 - 1;
-        }
-        dtype.coerceAll(d);
-        return NDArray.wrap(dtype, shape, d);
+        return TestSupport.uniform(rnd, dtype, shape);
     }
 
     private static NDArray moved(NDArray v, int i, double by) {

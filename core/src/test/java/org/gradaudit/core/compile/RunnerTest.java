@@ -12,17 +12,14 @@ import org.gradaudit.core.Function;
 import org.gradaudit.core.Gradient;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.T;
+import org.gradaudit.core.TestSupport;
 import org.gradaudit.core.Variable;
 import org.junit.jupiter.api.Test;
 
 /** {@link Program.Runner}: the bits of {@link Program#run}, with the previous run's arrays reused. */
 class RunnerTest {
     private static NDArray random(SplittableRandom rnd, int... shape) {
-        double[] d = new double[NDArray.sizeOf(shape)];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = rnd.nextDouble() * 2 - 1;
-        }
-        return NDArray.wrap(DType.FLOAT64, shape, d);
+        return TestSupport.uniform(rnd, DType.FLOAT64, shape);
     }
 
     @Test

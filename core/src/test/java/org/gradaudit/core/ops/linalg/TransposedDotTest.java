@@ -12,6 +12,7 @@ import org.gradaudit.core.Function;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.RopOptions;
 import org.gradaudit.core.T;
+import org.gradaudit.core.TestSupport;
 import org.gradaudit.core.Variable;
 import org.gradaudit.core.check.RopCheck;
 import org.gradaudit.core.check.VerifyGrad;
@@ -28,11 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class TransposedDotTest {
     private static NDArray random(SplittableRandom r, int... shape) {
-        double[] d = new double[NDArray.sizeOf(shape)];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = r.nextDouble() * 2 - 1;
-        }
-        return NDArray.of(DType.FLOAT64, shape, d);
+        return TestSupport.uniform(r, DType.FLOAT64, shape);
     }
 
     @Test

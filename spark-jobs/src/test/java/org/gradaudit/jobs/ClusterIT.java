@@ -107,10 +107,15 @@ class ClusterIT {
         return withoutRunFields(JsonMapper.builder().build().readTree(report.toFile()));
     }
 
-    /** 45,300 coordinates in 24 partitions: 12 tasks in a row per 1-core executor, so one can be lost mid-way. */
+    /**
+     * 120,000 coordinates, 2 tests, in 24 partitions: 12 tasks in a row per 1-core executor, so one
+     * can be lost mid-way. Each perturbed element recomputes a row or a column of X W (60,000
+     * multiply-adds): several seconds of work even with partial re-evaluation.
+     */
     static final String HEAVY = "{\"name\": \"heavy\", \"seed\": 7, \"defaults\": {\"nTests\": 2}, \"cases\": [{\"name\":"
-            + " \"tanh_layer\", \"expression\": \"sum(tanh(dot(W, x)) ** 2)\", \"inputs\": {\"W\": {\"shape\": [150, 150],"
-            + " \"generator\": {\"kind\": \"normal\", \"std\": 0.1}, \"seed\": 1}, \"x\": {\"shape\": [150], \"seed\": 2}}}]}";
+            + " \"tanh_layer\", \"expression\": \"mean(tanh(dot(X, W)) ** 2)\", \"inputs\": {\"X\": {\"shape\": [200, 300],"
+            + " \"seed\": 1}, \"W\": {\"shape\": [300, 200], \"generator\": {\"kind\": \"normal\", \"std\": 0.06},"
+            + " \"seed\": 2}}}]}";
 
     @Test
     void authenticatedClusterRefusesStrangersSurvivesALostWorkerAndMatchesTheLocalReport(@TempDir Path tmp)

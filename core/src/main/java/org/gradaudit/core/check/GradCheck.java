@@ -52,14 +52,22 @@ public final class GradCheck implements Serializable {
     private transient Perturber perturber;
     private transient volatile AtPoint[] atPoint;      // per test, computed once per JVM (see atPoint)
 
-    /** What every unit of a test starts from: the analytic gradients and the evaluation at the point. */
+    /**
+     * What every unit of a test starts from: the analytic gradients and the evaluation at the
+     * point. The snapshot is held softly: the collector may take it back under memory pressure
+     * (many cases on one executor), and units then evaluate the point themselves.
+     */
     private static final class AtPoint {
         final NDArray[] gradients;
-        final Program.Snapshot base;                   // null: too big to keep, or fast mode
+        final java.lang.ref.SoftReference<Program.Snapshot> base;   // null: too big to keep, or fast mode
 
         AtPoint(NDArray[] gradients, Program.Snapshot base) {
             this.gradients = gradients;
-            this.base = base;
+            this.base = base == null ? null : new java.lang.ref.SoftReference<>(base);
+        }
+
+        Program.Snapshot base() {
+            return base == null ? null : base.get();
         }
     }
 
@@ -277,7 +285,7 @@ public final class GradCheck implements Serializable {
         }
         // one full evaluation at the point, then each perturbation recomputes only what depends
         // on the perturbed element (bit-identical to a full run)
-        Program.Snapshot kept = atPoint(test).base;
+        Program.Snapshot kept = atPoint(test).base();
         Program.Snapshot base = kept != null ? kept : cost.evaluate(withProjection(p.baseArgs(), test));
         Program.Reruns reruns = cost.reruns(base);          // this unit's working copies
         NDArray f0 = base.outputs()[0];

@@ -227,9 +227,13 @@ public final class Program implements Serializable {
         public NDArray[] run(NDArray... inputs) {
             NDArray[] slots = initialSlots(inputs);
             // an argument may be an output of the previous run: its array is not ours to overwrite
+            // so may a shared variable's value (w.setValue(runner.run(x)[0]) in a training loop)
             java.util.Set<double[]> given = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             for (NDArray in : inputs) {
                 given.add(in.unsafeData());
+            }
+            for (int i = 0; i < sharedSlots.length; i++) {
+                given.add(slots[sharedSlots[i]].unsafeData());
             }
             for (int s = 0; s < owned.length; s++) {
                 if (owned[s] != null && given.contains(owned[s])) {
@@ -398,13 +402,20 @@ public final class Program implements Serializable {
                     for (int k = 0; k < outs.length; k++) {
                         outs[k] = work(ins.out[k]);
                     }
-                    pos = ins.op.updateChanged(args, ch, outs);
+                    try {
+                        pos = ins.op.updateChanged(args, ch, outs);
+                        if (pos != null && pos.length != ins.out.length) {
+                            throw new OpContractError(ins.op, -1, ins.op + ".updateChanged returned " + pos.length
+                                    + " position lists; " + ins.out.length + " outputs are expected");
+                        }
+                    } catch (RuntimeException e) {
+                        for (int s : ins.out) {
+                            work[s] = null;                   // what it wrote is unknown: copy afresh next time
+                        }
+                        throw e;
+                    }
                 }
                 if (pos != null) {
-                    if (pos.length != ins.out.length) {
-                        throw new OpContractError(ins.op, -1, ins.op + ".updateChanged returned " + pos.length
-                                + " position lists; " + ins.out.length + " outputs are expected");
-                    }
                     for (int k = 0; k < pos.length; k++) {
                         int s = ins.out[k];
                         NDArray before = base.slots[s];

@@ -78,12 +78,13 @@ public final class Gemm {
 
     private static void serial(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         if (k == 1) {
-            // an outer product: fma(a, b, +0) is a * b + 0.0 (the +0.0 turns a -0 product into +0, as fma does)
+            // an outer product: the one-step chain fma(a, b, +0). Not a * b + 0.0: a negative
+            // product that underflows is -0.0 by fma and +0.0 by the sum
             for (int i = 0; i < m; i++) {
                 double ai = a[ao + i];
                 int ci = co + i * n;
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] = ai * b[bo + j] + 0.0;
+                    c[ci + j] = Math.fma(ai, b[bo + j], 0.0);
                 }
             }
             return;

@@ -77,6 +77,21 @@ class PartialRerunTest {
         }
     }
 
+    /** An outer product (k = 1) whose negative product underflows: -0.0 by every path (fma from +0). */
+    @Test
+    void anUnderflowingOuterProductKeepsItsSignedZero() {
+        Variable x = T.matrix("x");
+        Variable y = T.matrix("y");
+        Program p = Function.compile(List.of(x, y), T.dot(x, y)).program();
+        NDArray xv = NDArray.of(new double[][] {{1e-200}, {2}, {3}});
+        NDArray yv = NDArray.of(new double[][] {{1, 2, 3, 4}});
+        NDArray y2 = NDArray.of(new double[][] {{1, -1e-200, 3, 4}});
+        NDArray want = p.run(xv, y2)[0];
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(want.getFlat(1)));
+        assertEquals(want, p.reruns(p.evaluate(xv, yv)).rerun(1, y2, new int[] {1})[0]);
+        assertEquals(want, p.runner().run(xv, y2)[0]);
+    }
+
     /** Several positions at once, and the overload that finds them itself. */
     @Test
     void severalMovedPositionsAndTheComparingOverload() {
@@ -116,6 +131,53 @@ class PartialRerunTest {
             performs++;
             return new NDArray[] {NDArray.wrap(in[0].dtype(), in[0].shape(), in[0].toDoubleArray())};
         }
+    }
+
+    /** Doubles its input; its partial rule writes garbage and throws while {@code fail} is set. */
+    static final class Flaky extends Op {
+        private static final long serialVersionUID = 1L;
+        boolean fail;
+
+        @Override
+        public Apply makeNode(List<Variable> inputs) {
+            return Apply.create(this, inputs, List.of(inputs.get(0).type()));
+        }
+
+        @Override
+        public NDArray[] perform(NDArray[] in) {
+            double[] d = in[0].toDoubleArray();
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= 2;
+            }
+            return new NDArray[] {NDArray.wrap(in[0].dtype(), in[0].shape(), d)};
+        }
+
+        @Override
+        public int[][] updateChanged(NDArray[] in, int[][] changed, double[][] out) {
+            if (fail) {
+                java.util.Arrays.fill(out[0], 1e300);
+                throw new IllegalStateException("flaky");
+            }
+            for (int i : changed[0]) {
+                out[0][i] = in[0].getFlat(i) * 2;
+            }
+            return new int[][] {changed[0].clone()};
+        }
+    }
+
+    @Test
+    void anOpThatThrowsMidRerunLeavesTheWorkspaceUsable() {
+        Variable x = T.vector("x");
+        Program p = Function.compile(List.of(x), T.sum(new Flaky().makeNode(T.exp(x)).out())).program();
+        Flaky op = (Flaky) p.ops().stream().filter(o -> o instanceof Flaky).findFirst().orElseThrow();
+        NDArray xv = NDArray.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9);
+        Program.Reruns reruns = p.reruns(p.evaluate(xv));
+        NDArray first = moved(xv, 1, 0.5);
+        op.fail = true;
+        assertThrows(IllegalStateException.class, () -> reruns.rerun(0, first, new int[] {1}));
+        op.fail = false;
+        NDArray second = moved(xv, 4, 0.25);
+        assertArrayEquals(p.run(second), reruns.rerun(0, second, new int[] {4}));
     }
 
     @Test

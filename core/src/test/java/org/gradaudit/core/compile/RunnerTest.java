@@ -11,6 +11,7 @@ import org.gradaudit.core.DType;
 import org.gradaudit.core.Function;
 import org.gradaudit.core.Gradient;
 import org.gradaudit.core.NDArray;
+import org.gradaudit.core.SharedVariable;
 import org.gradaudit.core.T;
 import org.gradaudit.core.TestSupport;
 import org.gradaudit.core.Variable;
@@ -71,6 +72,22 @@ class RunnerTest {
                     assertEquals(xv.get(src), got.getFlat(f), java.util.Arrays.toString(shape) + " element " + f);
                 }
             }
+        }
+    }
+
+    @Test
+    void anOutputSetAsASharedVariablesValueIsNotOverwrittenWhileItIsRead() {
+        SharedVariable w = T.shared(NDArray.of(1, 2, 3), "w");
+        Variable x = T.vector("x");
+        Variable next = T.add(T.mul(w, 0.5), x);
+        Program p = Function.compile(List.of(x), List.of(next, T.add(next, w))).program();
+        Program.Runner runner = p.runner();
+        NDArray xv = NDArray.of(10, 20, 30);
+        for (int rep = 0; rep < 4; rep++) {                 // a training loop: w <- the new value
+            NDArray[] want = p.run(xv);
+            NDArray[] got = runner.run(xv);
+            assertArrayEquals(want, got, "step " + rep);
+            w.setValue(got[0]);
         }
     }
 

@@ -2,13 +2,11 @@ package org.gradaudit.core.ops;
 
 import java.util.List;
 import org.gradaudit.core.Apply;
-import org.gradaudit.core.DType;
 import org.gradaudit.core.DisconnectedType;
 import org.gradaudit.core.Errors;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.Op;
 import org.gradaudit.core.T;
-import org.gradaudit.core.TensorType;
 import org.gradaudit.core.Variable;
 import org.gradaudit.core.tensor.Linalg;
 
@@ -36,20 +34,12 @@ public final class Cholesky extends Op {
 
     @Override
     public Apply makeNode(List<Variable> inputs) {
-        if (inputs.size() != 1) {
-            throw Errors.arity(this, 1, inputs.size());
-        }
-        TensorType a = LinalgSupport.requireNdim(this, 0, inputs.get(0), 2, "a square matrix (n, n)");
-        return Apply.create(this, inputs, List.of(a.withDType(LinalgSupport.floatType(a.dtype()))));
+        return LinalgSupport.squareToSquare(this, inputs);
     }
 
     @Override
     public NDArray[] perform(NDArray[] in) {
-        int n = LinalgSupport.requireSquare(this, 0, in[0]);
-        double[] l = Linalg.cholesky(in[0].unsafeData(), n, LinalgSupport.who(this, 0, in[0]));
-        DType d = LinalgSupport.floatType(in[0].dtype());
-        d.coerceAll(l);
-        return new NDArray[] {NDArray.wrap(d, new int[] {n, n}, l)};
+        return LinalgSupport.squareToSquare(this, in[0], Linalg::cholesky);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package org.gradaudit.core.ops;
 
 import java.util.Arrays;
+import java.util.List;
+import org.gradaudit.core.Apply;
 import org.gradaudit.core.DType;
 import org.gradaudit.core.Errors;
 import org.gradaudit.core.NDArray;
+import org.gradaudit.core.Op;
 import org.gradaudit.core.T;
 import org.gradaudit.core.TensorType;
 import org.gradaudit.core.Variable;
@@ -41,6 +44,29 @@ final class LinalgSupport {
     }
 
     /** "Op: input i (shape [..])", the start of a kernel's error message. */
+    /** The node of a one-input op taking a square matrix to a square matrix of its float type. */
+    static Apply squareToSquare(Op op, List<Variable> inputs) {
+        if (inputs.size() != 1) {
+            throw Errors.arity(op, 1, inputs.size());
+        }
+        TensorType a = requireNdim(op, 0, inputs.get(0), 2, "a square matrix (n, n)");
+        return Apply.create(op, inputs, List.of(a.withDType(floatType(a.dtype()))));
+    }
+
+    /** A square matrix to square matrix kernel: {@code f(data, n, who)} returns the n x n result. */
+    interface SquareKernel {
+        double[] apply(double[] a, int n, String who);
+    }
+
+    /** Runs {@code f} on the square matrix input of {@code op} and coerces to its float type. */
+    static NDArray[] squareToSquare(Op op, NDArray a, SquareKernel f) {
+        int n = requireSquare(op, 0, a);
+        double[] r = f.apply(a.unsafeData(), n, who(op, 0, a));
+        DType d = floatType(a.dtype());
+        d.coerceAll(r);
+        return new NDArray[] {NDArray.wrap(d, new int[] {n, n}, r)};
+    }
+
     static String who(Object op, int i, NDArray a) {
         return op + ": input " + i + " (shape " + Arrays.toString(a.shape()) + ")";
     }

@@ -7,7 +7,6 @@ import org.gradaudit.core.Errors;
 import org.gradaudit.core.NDArray;
 import org.gradaudit.core.Op;
 import org.gradaudit.core.T;
-import org.gradaudit.core.TensorType;
 import org.gradaudit.core.Variable;
 import org.gradaudit.core.tensor.Linalg;
 
@@ -31,20 +30,12 @@ public final class MatrixInverse extends Op {
 
     @Override
     public Apply makeNode(List<Variable> inputs) {
-        if (inputs.size() != 1) {
-            throw Errors.arity(this, 1, inputs.size());
-        }
-        TensorType a = LinalgSupport.requireNdim(this, 0, inputs.get(0), 2, "a square matrix (n, n)");
-        return Apply.create(this, inputs, List.of(a.withDType(LinalgSupport.floatType(a.dtype()))));
+        return LinalgSupport.squareToSquare(this, inputs);
     }
 
     @Override
     public NDArray[] perform(NDArray[] in) {
-        int n = LinalgSupport.requireSquare(this, 0, in[0]);
-        double[] r = Linalg.inverse(in[0].unsafeData(), n, LinalgSupport.who(this, 0, in[0]));
-        var dtype = LinalgSupport.floatType(in[0].dtype());
-        dtype.coerceAll(r);
-        return new NDArray[] {NDArray.wrap(dtype, new int[] {n, n}, r)};
+        return LinalgSupport.squareToSquare(this, in[0], Linalg::inverse);
     }
 
     @Override
